@@ -1,0 +1,81 @@
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { Option } from "commander";
+import { compile } from "../compiler/index.js";
+import type { InputFormat, OutputFormat, Preamble } from "../compiler/index.js";
+import type { Family, TableName } from "../compiler/ir/ipt.js";
+import { formatDiagnostics, summarize } from "../compiler/report/format.js";
+import { EXIT, readInput } from "./io.js";
+import type { Io } from "./io.js";
+
+interface TranslateOpts {
+	readonly output?: string;
+	readonly family?: Family;
+	readonly table?: TableName;
+	readonly inputFormat: InputFormat;
+	readonly format: OutputFormat;
+	readonly counters: boolean;
+	readonly preamble: Preamble;
+}
+
+export function registerTranslate(program: Command, io: Io, setExit: (code: number) => void): void {
+	program
+		.command("translate")
+		.description("translate iptables-save / iptables -S / iptables scripts into an nft -f ruleset")
+		.argument("[file]", "input file; - or none for stdin")
+		.option("-o, --output <file>", "write the ruleset here instead of stdout")
+		.addOption(new Option("--family <family>", "family when the input does not say (iptables-save has no family)").choices(["ip", "ip6"]))
+		.addOption(
+			new Option("--table <table>", "table for `iptables -S` dumps without a `-t` header").choices([
+				"filter",
+				"nat",
+				"mangle",
+				"raw",
+				"security",
+			]),
+		)
+		.addOption(
+			new Option("--input-format <fmt>", "input syntax").choices(["auto", "save", "dump", "script"]).default("auto"),
+		)
+		.addOption(new Option("--format <fmt>", "output: nft text or libnftables JSON").choices(["text", "json"]).default("text"))
+		.option("--counters", "keep the input's packet/byte counters", false)
+		.addOption(
+			new Option("--preamble <kind>", "what to put before the tables so loading replaces the host's ruleset")
+				.choices(["none", "flush", "destroy"])
+				.default("none"),
+		)
+		.addHelpText(
+			"after",
+			"\nExit codes: 0 everything translated; 2 input errors or anything untranslated (the output is still\nwritten, every untranslated rule is listed on stderr); 3 internal error.",
+		)
+		.action((file: string | undefined, opts: TranslateOpts) => setExit(translateAction(file, opts, io)));
+}
+
+export function translateAction(file: string | undefined, opts: TranslateOpts, io: Io): number {
+	const input = readInput(file, io);
+	if (!input.ok) {
+		io.stderr(`ipt2nft: ${input.message}\n`);
+		return EXIT.input;
+	}
+	const result = compile(input.text, {
+		file: input.name,
+		...(opts.family ? { family: opts.family } : {}),
+		...(opts.table ? { table: opts.table } : {}),
+		inputFormat: opts.inputFormat,
+		counters: opts.counters,
+		preamble: opts.preamble,
+		outputFormat: opts.format,
+	});
+	if (opts.output) writeFileSync(opts.output, result.output);
+	else io.stdout(result.output);
+	if (result.diagnostics.length > 0) {
+		io.stderr(formatDiagnostics(result.diagnostics, new Map([[input.name, input.text]])) + "\n");
+	}
+	const s = result.stats;
+	if (!result.ok || result.diagnostics.length > 0) {
+		io.stderr(
+			`ipt2nft: ${s.rulesIn} rules read, ${s.rulesOut} nft rules written, ${s.rulesFailed} input lines not translated; ${summarize(result.diagnostics)}\n`,
+		);
+	}
+	return result.ok ? EXIT.ok : EXIT.input;
+}

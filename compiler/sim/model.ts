@@ -1,0 +1,98 @@
+/**
+ * The contract between the packet path (path.ts) and the two evaluators (iptables IR, parsed nft
+ * text). The path owns hooks, routing, conntrack and NAT bookkeeping; an evaluator owns only
+ * "run this base chain on this packet".
+ */
+import type { Fam } from "../ir/ipt.js";
+import type { Span } from "../ir/span.js";
+import type { Packet } from "./packet.js";
+
+export type Hook = "prerouting" | "input" | "forward" | "output" | "postrouting";
+export const HOOKS: readonly Hook[] = ["prerouting", "input", "forward", "output", "postrouting"];
+
+/** How a base chain let the packet go. `accept` only ends this base chain. */
+export type ChainOutcome =
+	| { readonly kind: "accept" }
+	| { readonly kind: "drop" }
+	| { readonly kind: "reject"; readonly with: string }
+	| { readonly kind: "queue"; readonly num: number; readonly bypass: boolean };
+
+/** NAT requested by a rule; the path applies it to the packet and records it in conntrack. */
+export type NatAction =
+	| {
+			readonly kind: "dnat" | "snat";
+			readonly addrLo?: bigint;
+			readonly addrHi?: bigint;
+			readonly portLo?: number;
+			readonly portHi?: number;
+	  }
+	| { readonly kind: "masquerade"; readonly portLo?: number; readonly portHi?: number }
+	| { readonly kind: "redirect"; readonly portLo?: number; readonly portHi?: number };
+
+export interface LogLine {
+	readonly kind: "log" | "nflog";
+	readonly prefix: string;
+	/** syslog level for log, group for nflog. */
+	readonly level: number;
+}
+
+/** One rule (or policy) a packet hit, with where it came from. */
+export interface TraceStep {
+	readonly side: string;
+	readonly chain: string;
+	/** Human text of the rule (input line for iptables, rule text for nft). */
+	readonly rule: string;
+	readonly span?: Span;
+	readonly verdict?: string;
+}
+
+export interface HostInterface {
+	readonly name: string;
+	/** Addresses with prefix length, both families. */
+	readonly addrs: readonly { readonly fam: Fam; readonly addr: bigint; readonly len: number }[];
+	readonly mac?: bigint;
+	/** Bridge master name, when this port is enslaved (docker veth in docker0). */
+	readonly bridge?: string;
+}
+
+export interface Route {
+	readonly fam: Fam;
+	readonly dst: bigint;
+	readonly len: number;
+	readonly dev: string;
+}
+
+export interface Host {
+	readonly interfaces: readonly HostInterface[];
+	/** Longest prefix wins; a default route has len 0. */
+	readonly routes: readonly Route[];
+}
+
+export interface EvalContext {
+	readonly host: Host;
+	readonly hook: Hook;
+	/** A random branch (statistic, numgen): the driver explores both and weighs outcomes by p. */
+	choose(probability: number): boolean;
+	trace(step: TraceStep): void;
+	log(line: LogLine): void;
+	/** Called by a NAT rule; the evaluator then ends the chain with accept, as the kernel does. */
+	nat(action: NatAction): void;
+	/** Whether the address is local to the host (addrtype LOCAL / fib daddr type local). */
+	addrType(fam: Fam, addr: bigint): "local" | "broadcast" | "multicast" | "unicast" | "unspec";
+}
+
+export interface SimBaseChain {
+	readonly priority: number;
+	/** nat chains run only for a connection's first packet. */
+	readonly type: "filter" | "nat" | "route";
+	/** e.g. `ip filter INPUT` or `table inet fw chain input`. */
+	readonly label: string;
+	run(pkt: Packet, ctx: EvalContext): ChainOutcome;
+}
+
+/** One side of a comparison (or one tool on a host where both run). */
+export interface SimSide {
+	readonly name: string;
+	/** Base chains for the hook and family, ascending priority, stable for equal priorities. */
+	baseChains(hook: Hook, fam: Fam): readonly SimBaseChain[];
+}

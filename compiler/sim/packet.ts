@@ -1,0 +1,101 @@
+/**
+ * The simulator's packet. One shape for both evaluators (iptables IR and parsed nft text), so a
+ * difference in outcome can only come from the rulesets, never from two packet models.
+ * Mutable on purpose: evaluators run on a private copy (`clonePacket`) and statements (mark,
+ * NAT, ct mark) change it in place, as the kernel does to the skb.
+ */
+import type { Fam, PktType } from "../ir/ipt.js";
+
+export type CtState = "new" | "established" | "related" | "invalid" | "untracked";
+
+/** Conntrack status bits as the kernel numbers them (IPS_*). */
+export const CT_STATUS = {
+	expected: 1 << 0,
+	seenReply: 1 << 1,
+	assured: 1 << 2,
+	confirmed: 1 << 3,
+	srcNat: 1 << 4,
+	dstNat: 1 << 5,
+} as const;
+
+export interface Tuple {
+	saddr: bigint;
+	daddr: bigint;
+	proto: number;
+	sport: number;
+	dport: number;
+}
+
+export interface CtInfo {
+	state: CtState;
+	/** CT_STATUS bits. */
+	status: number;
+	mark: number;
+	dir: "original" | "reply";
+	/** Absent for untracked/invalid packets. */
+	orig?: Tuple;
+	reply?: Tuple;
+	/** Seconds left; only for `--ctexpire` / `ct expiration`. */
+	expire: number;
+	zone: number;
+	helper?: string;
+}
+
+export interface Packet {
+	fam: Fam;
+	saddr: bigint;
+	daddr: bigint;
+	/** Layer-4 protocol number (for IPv6 after extension headers). */
+	proto: number;
+	/** 0 when the protocol has no ports or the packet is a non-first fragment. */
+	sport: number;
+	dport: number;
+	/** TCP flag byte (FIN=0x01 … CWR=0x80). */
+	tcpFlags: number;
+	/** TCP option kinds present in the header. */
+	tcpOptions: number[];
+	icmpType: number;
+	icmpCode: number;
+	/** IP total length (IPv6: payload length + 40). */
+	length: number;
+	/** Fragment offset in 8-byte units; > 0 means a non-first fragment without an L4 header. */
+	fragOffset: number;
+	moreFragments: boolean;
+	/** TTL (v4) or hop limit (v6). */
+	ttl: number;
+	dscp: number;
+	ecn: number;
+	/** Input interface; undefined for locally generated packets. */
+	iif: string | undefined;
+	/** Output interface; set by routing (undefined before routing and for local delivery). */
+	oif: string | undefined;
+	/** Ethernet source address (48 bits); undefined when there is none (locally generated). */
+	srcMac: bigint | undefined;
+	pkttype: PktType;
+	mark: number;
+	/** Socket owner; only for locally generated packets. */
+	uid: number | undefined;
+	gid: number | undefined;
+	ct: CtInfo;
+	/** When true, every rate/quota-limited match (limit, hashlimit, quota) is over its limit. */
+	overLimit: boolean;
+}
+
+export function clonePacket(p: Packet): Packet {
+	return {
+		...p,
+		tcpOptions: [...p.tcpOptions],
+		ct: {
+			...p.ct,
+			...(p.ct.orig ? { orig: { ...p.ct.orig } } : {}),
+			...(p.ct.reply ? { reply: { ...p.ct.reply } } : {}),
+		},
+	};
+}
+
+export const PROTO = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, sctp: 132, udplite: 136, dccp: 33 } as const;
+
+/** Protocols whose header starts with 16-bit source and destination ports. */
+export function hasPorts(proto: number): boolean {
+	return proto === 6 || proto === 17 || proto === 132 || proto === 136 || proto === 33;
+}
