@@ -14,6 +14,7 @@ export const CATALOGUE = {
 	syntax_error: { severity: "error", summary: "the line does not follow iptables-save / iptables syntax" },
 	unterminated_quote: { severity: "error", summary: "a quoted string is not closed on its line" },
 	missing_commit: { severity: "error", summary: "a *table section ends without COMMIT" },
+	table_reopened: { severity: "warning", summary: "a *table section appears again after COMMIT; like iptables-restore, it replaces the earlier one" },
 	rule_outside_table: { severity: "error", summary: "a rule or chain line appears before any *table header" },
 	unknown_table: { severity: "error", summary: "the table name is not one of filter, nat, mangle, raw, security" },
 	unknown_option: { severity: "error", summary: "an option no loaded match or target accepts" },
@@ -46,6 +47,7 @@ export const CATALOGUE = {
 	// translation notes
 	rule_dropped_counters: { severity: "note", summary: "packet/byte counters were not kept (use --counters)" },
 	lossy_translation: { severity: "warning", summary: "a translation that differs from iptables in a documented, harmless way" },
+	renamed_chain: { severity: "warning", summary: "a chain name nft cannot spell (keyword or character) was renamed" },
 	// nft input (simulator's grammar)
 	nft_syntax_error: { severity: "error", summary: "nft text that does not parse" },
 	nft_unsupported: { severity: "error", summary: "an nft construct the simulator does not model" },

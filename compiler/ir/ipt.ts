@@ -266,6 +266,8 @@ export interface NatRange {
 	readonly addrHi?: bigint;
 	readonly portLo?: number;
 	readonly portHi?: number;
+	/** `--to-destination addr:lo-hi/base` (iptables 1.8.9+): ports are shifted from `base` into lo..hi. */
+	readonly portBase?: number;
 }
 
 export interface NatFlags {

@@ -4,6 +4,7 @@
  * "run this base chain on this packet".
  */
 import type { Fam } from "../ir/ipt.js";
+import type { Diagnostic } from "../ir/diagnostics.js";
 import type { Span } from "../ir/span.js";
 import type { Packet } from "./packet.js";
 
@@ -77,8 +78,12 @@ export interface EvalContext {
 	log(line: LogLine): void;
 	/** Called by a NAT rule; the evaluator then ends the chain with accept, as the kernel does. */
 	nat(action: NatAction): void;
-	/** Whether the address is local to the host (addrtype LOCAL / fib daddr type local). */
-	addrType(fam: Fam, addr: bigint): "local" | "broadcast" | "multicast" | "unicast" | "unspec";
+	/**
+	 * The kernel's address type (addrtype / fib daddr type). With `dev` (addrtype --limit-iface-in/out,
+	 * fib ... iif/oif) an address counts as local/broadcast only when its local-table entry is on `dev`.
+	 * IPv4 follows inet_dev_addr_type: 0.0.0.0/8 and 255.255.255.255 are "broadcast".
+	 */
+	addrType(fam: Fam, addr: bigint, dev?: string): "local" | "broadcast" | "multicast" | "unicast" | "unspec";
 }
 
 export interface SimBaseChain {
@@ -95,4 +100,9 @@ export interface SimSide {
 	readonly name: string;
 	/** Base chains for the hook and family, ascending priority, stable for equal priorities. */
 	baseChains(hook: Hook, fam: Fam): readonly SimBaseChain[];
+	/**
+	 * Parts of the input this side cannot evaluate exactly (unknown matches/targets, jump loops).
+	 * `verify()` refuses to compare when any side reports some.
+	 */
+	readonly unsupported?: readonly Diagnostic[];
 }

@@ -79,6 +79,8 @@ export interface Packet {
 	ct: CtInfo;
 	/** When true, every rate/quota-limited match (limit, hashlimit, quota) is over its limit. */
 	overLimit: boolean;
+	/** MSS clamp applied by TCPMSS / `tcp option maxseg size set` (last one wins); absent if none. */
+	mssClamp?: number | "pmtu";
 }
 
 export function clonePacket(p: Packet): Packet {

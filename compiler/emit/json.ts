@@ -1,0 +1,341 @@
+/**
+ * libnftables JSON (`nft -j -f`), schema version 1, for everything lowering produces (and the
+ * set/map/vmap shapes passes produce). Shapes were taken from `nft -j list ruleset` of rulesets
+ * loaded in a throw-away network namespace and are checked with `nft -j -c -f`.
+ */
+import * as nft from "../ir/nft.js";
+import { assertNever } from "../ir/span.js";
+import { ifname, ipv4, ipv6, isBitmask, scalar } from "./format.js";
+
+type Json = string | number | bigint | boolean | null | readonly Json[] | { readonly [k: string]: Json };
+
+/** A JSON number: plain when it fits a double exactly, else kept as bigint for stringify(). */
+function jn(v: bigint): number | bigint {
+	return v <= 9007199254740991n && v >= -9007199254740991n ? Number(v) : v;
+}
+
+const FLAG_BITS: Partial<Record<nft.Datatype, readonly (readonly [string, bigint])[]>> = {
+	ct_state: Object.entries(nft.CT_STATE_BITS),
+	ct_status: Object.entries(nft.CT_STATUS_BITS),
+	tcp_flag: Object.entries(nft.TCP_FLAGS),
+};
+
+function flagList(t: nft.Datatype, bits: bigint): Json {
+	const names = FLAG_BITS[t];
+	if (names === undefined) return jn(bits);
+	const out: string[] = [];
+	let rest = bits;
+	for (const [name, bit] of names) {
+		if ((bits & bit) !== 0n) {
+			out.push(name);
+			rest &= ~bit;
+		}
+	}
+	if (rest !== 0n || out.length === 0) return jn(bits);
+	return out.length === 1 ? (out[0] ?? jn(bits)) : out;
+}
+
+/** Scalars: addresses and symbolic names as strings (as `nft -j list` prints them), the rest numbers. */
+function scalarJson(t: nft.Datatype, v: bigint): Json {
+	switch (t) {
+		case "ipv4_addr":
+			return ipv4(v);
+		case "ipv6_addr":
+			return ipv6(v);
+		case "ether_addr":
+		case "inet_proto":
+		case "ct_dir":
+		case "icmp_type":
+		case "icmpv6_type":
+		case "fib_addrtype":
+		case "pkt_type":
+		case "time_ms": {
+			const s = scalar(t, v);
+			return /^[0-9]+$/.test(s) ? jn(v) : s;
+		}
+		case "ct_state":
+		case "ct_status":
+		case "tcp_flag":
+			return flagList(t, v);
+		default:
+			return jn(v);
+	}
+}
+
+function valueJson(types: readonly nft.Datatype[], v: nft.Value): Json {
+	const t = types[0] ?? "integer";
+	switch (v.kind) {
+		case "num":
+			return isBitmask(t) && v.value === 0n ? 0 : scalarJson(t, v.value);
+		case "range":
+			return { range: [scalarJson(t, v.lo), scalarJson(t, v.hi)] };
+		case "prefix":
+			return { prefix: { addr: scalarJson(t, v.value), len: v.len } };
+		case "string":
+			// Same wildcard/escape convention as the text form, without the quotes.
+			return ifname(v.value, v.wildcard).slice(1, -1);
+		case "flags":
+			return flagList(t, v.bits);
+		case "concat":
+			return { concat: v.parts.map((p, i) => valueJson([types[i] ?? "integer"], p)) };
+		case "set":
+			return { set: v.elems.map((e) => valueJson(types, e)) };
+		case "setref":
+			return `@${v.name}`;
+		default:
+			return assertNever(v, "value");
+	}
+}
+
+function selectorJson(s: nft.Selector): Json {
+	switch (s.kind) {
+		case "payload": {
+			const [protocol, field] = s.key.split(" ");
+			return { payload: { protocol: protocol ?? "", field: field ?? "" } };
+		}
+		case "meta":
+			return { meta: { key: s.key } };
+		case "ct": {
+			const key = s.fam !== undefined && (s.key === "saddr" || s.key === "daddr") ? `${s.fam} ${s.key}` : s.key;
+			return { ct: s.dir !== undefined ? { key, dir: s.dir } : { key } };
+		}
+		case "fib":
+			return { fib: { result: s.result, flags: [...s.flags] } };
+		case "numgen":
+			return { numgen: { mode: s.mode, mod: jn(s.mod), offset: jn(s.offset ?? 0n) } };
+		case "tcpopt": {
+			const name = Object.entries(nft.TCP_OPTION_KINDS).find(([, k]) => k === s.option)?.[0];
+			if (name === undefined) return { "tcp option": { base: s.option, offset: 0, len: 8 } };
+			return { "tcp option": s.field !== undefined ? { name, field: s.field } : { name } };
+		}
+		default:
+			return assertNever(s, "selector");
+	}
+}
+
+function typesOf(e: nft.Expr): nft.Datatype[] {
+	return e.kind === "concat" ? e.parts.map((p) => nft.datatypeOf(p)) : [nft.datatypeOf(e)];
+}
+
+function exprJson(e: nft.Expr): Json {
+	switch (e.kind) {
+		case "and": {
+			const t = nft.datatypeOf(e.expr);
+			const mask = t === "ipv4_addr" || t === "ipv6_addr" ? scalarJson(t, e.mask) : isBitmask(t) ? flagList(t, e.mask) : jn(e.mask);
+			return { "&": [selectorJson(e.expr), mask] };
+		}
+		case "concat":
+			return { concat: e.parts.map(selectorJson) };
+		default:
+			return selectorJson(e);
+	}
+}
+
+function condJson(c: nft.Cond): Json {
+	switch (c.kind) {
+		case "rel": {
+			// A flags value means "any of these bits": nft's `in` operator.
+			const op = c.right.kind === "flags" ? "in" : c.op;
+			return { match: { op, left: exprJson(c.left), right: valueJson(typesOf(c.left), c.right) } };
+		}
+		case "exists":
+			return { match: { op: "==", left: selectorJson(c.left), right: c.present } };
+		case "limit":
+			return { limit: { rate: jn(c.rate), burst: jn(c.burst), per: c.unit, ...(c.over ? { inv: true } : {}) } };
+		default:
+			return assertNever(c, "condition");
+	}
+}
+
+function verdictJson(v: nft.Verdict): Json {
+	switch (v.kind) {
+		case "accept":
+		case "drop":
+		case "return":
+		case "continue":
+			return { [v.kind]: null };
+		case "jump":
+		case "goto":
+			return { [v.kind]: { target: v.chain } };
+		default:
+			return assertNever(v, "verdict");
+	}
+}
+
+function mapJson(keyTypes: readonly nft.Datatype[], dataType: nft.Datatype | undefined, m: nft.MapRef): Json {
+	if (m.kind === "named") return `@${m.name}`;
+	return { set: m.elems.map((e) => [valueJson(keyTypes, e.key), dataJson(dataType, e.value)]) };
+}
+
+function dataJson(dataType: nft.Datatype | undefined, v: nft.Value | nft.Verdict): Json {
+	switch (v.kind) {
+		case "accept":
+		case "drop":
+		case "return":
+		case "continue":
+		case "jump":
+		case "goto":
+			return verdictJson(v);
+		default:
+			return valueJson([dataType ?? "integer"], v);
+	}
+}
+
+function logJson(s: Extract<nft.Stmt, { kind: "log" }>): Json {
+	const o: Record<string, Json> = {};
+	if (s.prefix !== undefined) o["prefix"] = s.prefix;
+	if (s.group !== undefined) {
+		o["group"] = s.group;
+		if (s.snaplen !== undefined) o["snaplen"] = s.snaplen;
+		if (s.queueThreshold !== undefined) o["queue-threshold"] = s.queueThreshold;
+	} else {
+		if (s.level !== undefined) o["level"] = s.level;
+		const f = s.flags;
+		if (f !== undefined) {
+			if (f.tcpSequence && f.tcpOptions && f.ipOptions && f.skuid && f.ether) o["flags"] = "all";
+			else {
+				const flags: string[] = [];
+				if (f.tcpSequence) flags.push("tcp sequence");
+				if (f.tcpOptions) flags.push("tcp options");
+				if (f.ipOptions) flags.push("ip options");
+				if (f.skuid) flags.push("skuid");
+				if (f.ether) flags.push("ether");
+				if (flags.length > 0) o["flags"] = flags;
+			}
+		}
+	}
+	return { log: Object.keys(o).length > 0 ? o : null };
+}
+
+function natJson(s: Extract<nft.Stmt, { kind: "nat" }>, family: nft.Family): Json {
+	const o: Record<string, Json> = {};
+	if (family === "inet" && s.fam !== undefined) o["family"] = s.fam;
+	const to = s.to;
+	const addrType: nft.Datatype = (s.fam ?? (family === "ip6" ? "ip6" : "ip")) === "ip6" ? "ipv6_addr" : "ipv4_addr";
+	if (to?.kind === "map") {
+		o["addr"] = { map: { key: exprJson(to.key), data: mapJson(typesOf(to.key), addrType, to.map) } };
+	} else if (to !== undefined) {
+		if (to.addrLo !== undefined) {
+			o["addr"] =
+				to.addrHi !== undefined ? { range: [scalarJson(addrType, to.addrLo), scalarJson(addrType, to.addrHi)] } : scalarJson(addrType, to.addrLo);
+		}
+		if (to.portLo !== undefined) o["port"] = to.portHi !== undefined ? { range: [jn(to.portLo), jn(to.portHi)] } : jn(to.portLo);
+	}
+	if (s.flags.length > 0) o["flags"] = [...s.flags];
+	return { [s.type]: Object.keys(o).length > 0 ? o : null };
+}
+
+function markSourceJson(v: nft.MarkSource): Json {
+	if (v.kind === "const") return jn(v.value);
+	let e: Json = v.src === "meta mark" ? { meta: { key: "mark" } } : { ct: { key: "mark" } };
+	if (v.and !== undefined) e = { "&": [e, jn(v.and)] };
+	if (v.xor !== undefined) e = { "^": [e, jn(v.xor)] };
+	if (v.or !== undefined) e = { "|": [e, jn(v.or)] };
+	return e;
+}
+
+function stmtJson(s: nft.Stmt, family: nft.Family): Json {
+	switch (s.kind) {
+		case "verdict":
+			return verdictJson(s.verdict);
+		case "counter":
+			return { counter: s.packets !== undefined ? { packets: jn(s.packets), bytes: jn(s.bytes ?? 0n) } : null };
+		case "log":
+			return logJson(s);
+		case "reject": {
+			const w = s.with;
+			if (w.kind === "tcp-reset") return { reject: { type: "tcp reset" } };
+			const names: Record<typeof w.kind, Record<number, string>> = {
+				icmp: { 0: "net-unreachable", 1: "host-unreachable", 2: "prot-unreachable", 3: "port-unreachable", 9: "net-prohibited", 10: "host-prohibited", 13: "admin-prohibited" },
+				icmpv6: { 0: "no-route", 1: "admin-prohibited", 3: "addr-unreachable", 4: "port-unreachable", 5: "policy-fail", 6: "reject-route" },
+				icmpx: { 0: "no-route", 1: "port-unreachable", 2: "host-unreachable", 3: "admin-prohibited" },
+			};
+			return { reject: { type: w.kind, expr: names[w.kind][w.code] ?? w.code } };
+		}
+		case "nat":
+			return natJson(s, family);
+		case "mark-set":
+			return {
+				mangle: { key: s.target === "meta mark" ? { meta: { key: "mark" } } : { ct: { key: "mark" } }, value: markSourceJson(s.value) },
+			};
+		case "notrack":
+			return { notrack: null };
+		case "tcpmss":
+			return {
+				mangle: {
+					key: { "tcp option": { name: "maxseg", field: "size" } },
+					value: s.size === "rt-mtu" ? { rt: { key: "mtu" } } : jn(s.size),
+				},
+			};
+		case "queue": {
+			const flags = [s.bypass ? "bypass" : "", s.fanout ? "fanout" : ""].filter((f) => f !== "");
+			return {
+				queue: {
+					num: s.numLo === s.numHi ? s.numLo : { range: [s.numLo, s.numHi] },
+					...(flags.length > 0 ? { flags } : {}),
+				},
+			};
+		}
+		case "vmap":
+			return { vmap: { key: exprJson(s.key), data: mapJson(typesOf(s.key), undefined, s.map) } };
+		default:
+			return assertNever(s, "statement");
+	}
+}
+
+function setJson(family: nft.Family, table: string, s: nft.NamedSet): Json {
+	const type: Json = s.keyType.length === 1 ? (s.keyType[0] ?? "integer") : [...s.keyType];
+	const o: Record<string, Json> = { family, table, name: s.name, type };
+	if (s.dataType !== undefined) o["map"] = s.dataType;
+	if (s.interval) o["flags"] = ["interval"];
+	if (s.elems.length > 0) {
+		o["elem"] = (s.elems as readonly (nft.MapElem | nft.Value)[]).map((e) =>
+			"key" in e ? [valueJson(s.keyType, e.key), dataJson(s.dataType === "verdict" ? undefined : s.dataType, e.value)] : valueJson(s.keyType, e),
+		);
+	}
+	return { [s.dataType !== undefined ? "map" : "set"]: o };
+}
+
+/**
+ * JSON.stringify with exact bigints (as JSON numbers, never through a float). Values are built
+ * with jn(), so a bigint survives only beyond 2^53 (huge counters); the slower replacer path
+ * runs only then.
+ */
+function stringify(v: Json): string {
+	try {
+		return JSON.stringify(v);
+	} catch (e) {
+		if (!(e instanceof TypeError)) throw e;
+	}
+	const marker = "\u0000big:";
+	const text = JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? `${marker}${x.toString()}` : x));
+	return text.replace(/"\\u0000big:(-?\d+)"/g, "$1");
+}
+
+export function emitJson(ruleset: nft.Ruleset): string {
+	const items: Json[] = [{ metainfo: { json_schema_version: 1 } }];
+	for (const t of ruleset.tables) {
+		items.push({ table: { family: t.family, name: t.name } });
+		for (const s of t.sets) items.push(setJson(t.family, t.name, s));
+		for (const c of t.chains) {
+			const chain: Record<string, Json> = { family: t.family, table: t.name, name: c.name };
+			if (c.base !== undefined) {
+				chain["type"] = c.base.type;
+				chain["hook"] = c.base.hook;
+				chain["prio"] = c.base.priority;
+				if (c.base.policy !== undefined) chain["policy"] = c.base.policy;
+			}
+			items.push({ chain });
+		}
+		// Rules after all chains, so jumps to chains declared later resolve.
+		for (const c of t.chains) {
+			for (const r of c.rules) {
+				const expr: Json[] = [...r.conds.map(condJson), ...r.stmts.map((s) => stmtJson(s, t.family))];
+				items.push({
+					rule: { family: t.family, table: t.name, chain: c.name, expr, ...(r.comment !== undefined ? { comment: r.comment } : {}) },
+				});
+			}
+		}
+	}
+	return `${stringify({ nftables: items })}\n`;
+}

@@ -1,0 +1,132 @@
+/**
+ * One iptables rule -> nft rules (normally one; several when a match is a disjunction, see
+ * context.ts). Order of conditions: -i, -o, -s, -d, -f, -p, then the matches as written, then
+ * what the target needs; statements: counter, then the target.
+ */
+import { diagnostic } from "../ir/diagnostics.js";
+import type * as ipt from "../ir/ipt.js";
+import type * as nft from "../ir/nft.js";
+import { assertNever } from "../ir/span.js";
+import { commentOf, lowerMatch } from "./matches.js";
+import { one, protoCond, transportName, type Alts, type RuleCtx } from "./context.js";
+import { product } from "./conntrack.js";
+import { lowerGeneric } from "./generic.js";
+import { lowerTarget } from "./targets.js";
+
+export interface LowerOpts {
+	readonly counters: boolean;
+}
+
+export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
+	const { rule } = ctx;
+	// The parser already reported unsupported_extension for unknown parts; lowering skips the
+	// rule so that the error stands once (see index.ts).
+	if (rule.target?.kind === "unknown" || rule.matches.some((m) => m.kind === "unknown")) return [];
+
+	const generic = lowerGeneric(ctx);
+	if (generic === undefined) return [];
+	let alts: Alts = generic;
+	let failed = false;
+	const matchAlts: Alts[] = [];
+	for (const m of rule.matches) {
+		const out = lowerMatch(ctx, m);
+		if (out === undefined) failed = true;
+		else matchAlts.push(out);
+	}
+	const target = rule.target === undefined ? { conds: [], stmts: [] } : lowerTarget(ctx, rule.target);
+	if (failed || target === undefined) return [];
+
+	let rest: Alts = one();
+	for (const a of matchAlts) rest = product(rest, a);
+	const proto = protocolCond(ctx, rest);
+	alts = product(product(alts, proto === undefined ? one() : one(proto)), rest);
+	alts = product(alts, one(...target.conds));
+
+	if (alts.length === 0) {
+		ctx.diags.push(diagnostic("lossy_translation", "this rule can never match; it is left out", rule.span));
+		return [];
+	}
+	if (alts.length > 1 && alts[0]?.some((c) => c.kind === "limit" || (c.kind === "rel" && isStateful(c.left)))) {
+		ctx.diags.push(
+			diagnostic(
+				"lossy_translation",
+				"the rule was split in several nft rules; each copy keeps its own limit/counter state",
+				rule.span,
+			),
+		);
+	}
+	const comment = commentOf(ctx);
+	const out: nft.Rule[] = [];
+	alts.forEach((conds, i) => {
+		const stmts: nft.Stmt[] = [];
+		if (opts.counters) {
+			// Input counters go to the first copy: together the copies count what the rule counted.
+			const c = rule.counters;
+			stmts.push(c !== undefined && i === 0 ? { kind: "counter", packets: c.packets, bytes: c.bytes } : { kind: "counter" });
+		}
+		stmts.push(...target.stmts);
+		if (conds.length === 0 && stmts.length === 0) return; // matches everything, does nothing
+		out.push({
+			conds,
+			stmts,
+			...(comment !== undefined ? { comment } : {}),
+			origins: [rule.span],
+		});
+	});
+	return out;
+}
+
+function isStateful(e: nft.Expr): boolean {
+	return e.kind === "numgen" || (e.kind === "and" && e.expr.kind === "numgen");
+}
+
+/**
+ * `-p X`, unless every alternative already loads X's header (`tcp dport 22` carries nft's
+ * implicit `meta l4proto tcp`). Kept otherwise, which also gives NAT port ranges and
+ * `reject with tcp reset` the protocol nft requires.
+ */
+function protocolCond(ctx: RuleCtx, rest: Alts): nft.Cond | undefined {
+	const p = ctx.rule.proto;
+	if (p === undefined) return undefined;
+	if (!p.neg) {
+		const hdr = headerName(ctx.fam, p.value);
+		if (hdr !== undefined && rest.length > 0 && rest.every((conds) => conds.some((c) => loadsHeader(c, hdr)))) {
+			return undefined;
+		}
+	}
+	return protoCond(ctx.fam, p);
+}
+
+function headerName(fam: ipt.Fam, proto: number): string | undefined {
+	if (proto === 1 && fam === 4) return "icmp";
+	if (proto === 58 && fam === 6) return "icmpv6";
+	return transportName(proto);
+}
+
+function loadsHeader(c: nft.Cond, hdr: string): boolean {
+	switch (c.kind) {
+		case "rel":
+			return exprLoads(c.left, hdr);
+		case "exists":
+			return c.left.kind === "tcpopt" && hdr === "tcp";
+		case "limit":
+			return false;
+		default:
+			return assertNever(c, "condition");
+	}
+}
+
+function exprLoads(e: nft.Expr, hdr: string): boolean {
+	switch (e.kind) {
+		case "payload":
+			return e.key.startsWith(`${hdr} `);
+		case "and":
+			return exprLoads(e.expr, hdr);
+		case "concat":
+			return e.parts.some((p) => exprLoads(p, hdr));
+		case "tcpopt":
+			return hdr === "tcp";
+		default:
+			return false;
+	}
+}

@@ -1,0 +1,63 @@
+/** Dispatch over every ipt target kind (exhaustive). */
+import { diagnostic } from "../ir/diagnostics.js";
+import type * as ipt from "../ir/ipt.js";
+import type * as nft from "../ir/nft.js";
+import { assertNever } from "../ir/span.js";
+import { lowerConnmarkTarget } from "./connmark-target.js";
+import type { RuleCtx } from "./context.js";
+import { lowerLog } from "./log.js";
+import { lowerMarkTarget } from "./mark-target.js";
+import { lowerNat } from "./nat.js";
+import { lowerNflog } from "./nflog.js";
+import { lowerNfqueue } from "./nfqueue.js";
+import { lowerNotrack } from "./notrack.js";
+import { lowerReject } from "./reject.js";
+import { lowerTcpmss } from "./tcpmss.js";
+import { lowerVerdict } from "./verdicts.js";
+
+export interface TargetOut {
+	/** Conditions the target needs in front of it (rare: TCPMSS's guard). */
+	readonly conds: readonly nft.Cond[];
+	readonly stmts: readonly nft.Stmt[];
+}
+
+const just = (stmts: nft.Stmt[] | undefined): TargetOut | undefined => (stmts === undefined ? undefined : { conds: [], stmts });
+
+export function lowerTarget(ctx: RuleCtx, t: ipt.Target): TargetOut | undefined {
+	switch (t.kind) {
+		case "accept":
+		case "drop":
+		case "return":
+		case "jump":
+		case "goto":
+			return just(lowerVerdict(ctx, t));
+		case "reject":
+			return just(lowerReject(ctx, t));
+		case "log":
+			return just(lowerLog(ctx, t));
+		case "nflog":
+			return just(lowerNflog(ctx, t));
+		case "dnat":
+		case "snat":
+		case "masquerade":
+		case "redirect":
+			return just(lowerNat(ctx, t));
+		case "mark":
+			return just(lowerMarkTarget(t));
+		case "connmark-set":
+		case "connmark-save":
+		case "connmark-restore":
+			return just(lowerConnmarkTarget(ctx, t));
+		case "notrack":
+			return just(lowerNotrack());
+		case "tcpmss":
+			return lowerTcpmss(ctx, t);
+		case "nfqueue":
+			return just(lowerNfqueue(t));
+		case "unknown":
+			ctx.diags.push(diagnostic("unsupported_extension", `target ${t.name} is not translated`, ctx.rule.span));
+			return undefined;
+		default:
+			return assertNever(t, "target");
+	}
+}

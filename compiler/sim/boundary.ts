@@ -1,0 +1,140 @@
+/**
+ * Boundary values: the constants a ruleset compares packets against, so the corpus can put
+ * packets on both sides of every edge. Both evaluators' extractors (`iptBoundaryValues`,
+ * `nftBoundaryValues`) return this shape; the corpus generator merges them.
+ *
+ * Conventions (both extractors follow them, so the two sides probe the same packets):
+ * - addresses: for a prefix, its first and last address and the addresses just outside
+ *   (first-1, last+1), plus the address itself for host routes; for ranges the edges ±1.
+ * - ports (and other 16-bit intervals): lo-1, lo, hi, hi+1, clamped to 0..65535.
+ * - ifaces: concrete names; a wildcard `eth+` / `"eth*"` contributes `wildcardMember("eth")`.
+ * - marks: value, value with all bits outside the mask set, value with the lowest mask bit
+ *   flipped, for both meta mark and ct mark.
+ * - tcpFlags: whole flag bytes: the compared value and the value with each masked bit flipped.
+ */
+import type { Fam } from "../ir/ipt.js";
+
+export interface BoundaryValues {
+	fams: Set<Fam>;
+	addrs4: bigint[];
+	addrs6: bigint[];
+	ports: number[];
+	ifaces: string[];
+	marks: number[];
+	protos: number[];
+	icmpTypes: number[];
+	tcpFlags: number[];
+	/** Optional extras: packet lengths, uid/gid values, MAC addresses, TTLs, DSCP values. */
+	lengths?: number[];
+	ids?: number[];
+	macs?: bigint[];
+	ttls?: number[];
+	dscps?: number[];
+}
+
+export function emptyBoundary(): BoundaryValues {
+	return {
+		fams: new Set(),
+		addrs4: [],
+		addrs6: [],
+		ports: [],
+		ifaces: [],
+		marks: [],
+		protos: [],
+		icmpTypes: [],
+		tcpFlags: [],
+		lengths: [],
+		ids: [],
+		macs: [],
+		ttls: [],
+		dscps: [],
+	};
+}
+
+/** The one concrete interface standing for a wildcard prefix (`eth+` -> `eth0`). */
+export function wildcardMember(prefix: string): string {
+	return prefix.length >= 15 ? prefix : prefix + "0";
+}
+
+function uniqSorted<T extends number | bigint>(xs: readonly T[]): T[] {
+	return [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Union of boundary sets, deduplicated and sorted (so the corpus does not depend on order). */
+export function mergeBoundary(...bvs: readonly BoundaryValues[]): BoundaryValues {
+	const out = emptyBoundary();
+	for (const b of bvs) {
+		for (const f of b.fams) out.fams.add(f);
+		out.addrs4.push(...b.addrs4);
+		out.addrs6.push(...b.addrs6);
+		out.ports.push(...b.ports);
+		out.ifaces.push(...b.ifaces);
+		out.marks.push(...b.marks);
+		out.protos.push(...b.protos);
+		out.icmpTypes.push(...b.icmpTypes);
+		out.tcpFlags.push(...b.tcpFlags);
+		out.lengths!.push(...(b.lengths ?? []));
+		out.ids!.push(...(b.ids ?? []));
+		out.macs!.push(...(b.macs ?? []));
+		out.ttls!.push(...(b.ttls ?? []));
+		out.dscps!.push(...(b.dscps ?? []));
+	}
+	return {
+		fams: new Set([...out.fams].sort()),
+		addrs4: uniqSorted(out.addrs4),
+		addrs6: uniqSorted(out.addrs6),
+		ports: uniqSorted(out.ports),
+		ifaces: [...new Set(out.ifaces)].sort(),
+		marks: uniqSorted(out.marks),
+		protos: uniqSorted(out.protos),
+		icmpTypes: uniqSorted(out.icmpTypes),
+		tcpFlags: uniqSorted(out.tcpFlags),
+		lengths: uniqSorted(out.lengths!),
+		ids: uniqSorted(out.ids!),
+		macs: uniqSorted(out.macs!),
+		ttls: uniqSorted(out.ttls!),
+		dscps: uniqSorted(out.dscps!),
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for extractors (both sides use them so edges are computed one way)
+
+/** Edges of an inclusive interval of width `bits`, clamped. */
+export function intervalEdges(lo: number, hi: number, max = 65535): number[] {
+	return [lo - 1, lo, hi, hi + 1].filter((x) => x >= 0 && x <= max);
+}
+
+export function prefixEdges(fam: Fam, addr: bigint, mask: bigint): bigint[] {
+	const all = fam === 4 ? 0xffffffffn : (1n << 128n) - 1n;
+	const first = addr & mask;
+	const last = first | (all & ~mask);
+	const out = [first, last];
+	if (first > 0n) out.push(first - 1n);
+	if (last < all) out.push(last + 1n);
+	return out;
+}
+
+export function rangeEdges(fam: Fam, lo: bigint, hi: bigint): bigint[] {
+	const all = fam === 4 ? 0xffffffffn : (1n << 128n) - 1n;
+	const out = [lo, hi];
+	if (lo > 0n) out.push(lo - 1n);
+	if (hi < all) out.push(hi + 1n);
+	return out;
+}
+
+/** Marks around a value/mask comparison. */
+export function markEdges(value: number, mask: number): number[] {
+	const v = (value & mask) >>> 0;
+	const out = [v, (v | ~mask) >>> 0];
+	const low = mask & -mask;
+	if (low !== 0) out.push((v ^ low) >>> 0);
+	return out;
+}
+
+/** Flag bytes around a (flags & mask) == comp comparison. */
+export function flagEdges(mask: number, comp: number): number[] {
+	const out = [comp & 0xff];
+	for (let b = 1; b <= 0x80; b <<= 1) if (mask & b) out.push((comp ^ b) & 0xff);
+	return out;
+}

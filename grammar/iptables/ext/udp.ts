@@ -1,0 +1,43 @@
+/** -m udp: ports; needs `-p udp`. */
+import type { Neg, PortRange, UdpMatch } from "../../../compiler/ir/ipt.js";
+import { defineMatch } from "../extension.js";
+import { portOption, requireProto } from "./tcp.js";
+
+interface S {
+	sport?: Neg<PortRange>;
+	dport?: Neg<PortRange>;
+}
+
+export const udp = defineMatch<S>({
+	name: "udp",
+	options: [
+		{
+			name: "source-port",
+			aliases: ["sport"],
+			arity: 1,
+			negatable: true,
+			apply: (s, v, cx) => {
+				const r = portOption(cx, v.args[0]!, v.neg);
+				if (r) s.sport = r;
+			},
+		},
+		{
+			name: "destination-port",
+			aliases: ["dport"],
+			arity: 1,
+			negatable: true,
+			apply: (s, v, cx) => {
+				const r = portOption(cx, v.args[0]!, v.neg);
+				if (r) s.dport = r;
+			},
+		},
+	],
+	init: () => ({}),
+	finish: (s, cx) => {
+		if (!requireProto(cx, 17, "udp")) return undefined;
+		const m: { -readonly [K in keyof UdpMatch]: UdpMatch[K] } = { kind: "udp" };
+		if (s.sport && !(s.sport.value.lo === 0 && s.sport.value.hi === 65535 && !s.sport.neg)) m.sport = s.sport;
+		if (s.dport && !(s.dport.value.lo === 0 && s.dport.value.hi === 65535 && !s.dport.neg)) m.dport = s.dport;
+		return m;
+	},
+});
