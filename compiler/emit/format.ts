@@ -92,6 +92,8 @@ function invert<K extends string>(o: Readonly<Record<K, bigint>>): ReadonlyMap<b
 	return new Map(Object.entries<bigint>(o).map(([k, v]) => [v, k] as const));
 }
 const FIB_NAMES = invert(nft.FIB_ADDRTYPES);
+const ECN_NAMES: readonly string[] = ["not-ect", "ect1", "ect0", "ce"];
+const DCCP_TYPES: readonly string[] = ["request", "response", "data", "ack", "dataack", "closereq", "close", "reset", "sync", "syncack"];
 const PKT_NAMES = invert(nft.PKT_TYPES);
 
 /** Bit-flag datatypes: names per bit, in nft's own printing order. */
@@ -217,6 +219,26 @@ export function scalar(t: nft.Datatype, v: bigint): string {
 			return PKT_NAMES.get(v) ?? v.toString();
 		case "ifname":
 			return `"${v}"`;
+		case "dscp":
+		case "realm":
+		case "devgroup":
+			return hex(v, 2);
+		case "ecn":
+			return ECN_NAMES[Number(v)] ?? v.toString();
+		case "dccp_pkttype":
+			return DCCP_TYPES[Number(v)] ?? v.toString();
+		case "day":
+			return v.toString();
+		case "hour": {
+			const n = Number(v);
+			const two = (x: number): string => String(x).padStart(2, "0");
+			return `"${two(Math.floor(n / 3600))}:${two(Math.floor(n / 60) % 60)}:${two(n % 60)}"`;
+		}
+		case "time":
+			// Seconds since the epoch, written as a UTC date (nft reads it in the loader's TZ: lower/time.ts).
+			return `"${new Date(Number(v) * 1000).toISOString().slice(0, 19).replace("T", " ")}"`;
+		case "ct_helper":
+			return `"${v}"`; // never a number: helper names are string values (lower/helper.ts)
 		default:
 			return assertNever(t, "datatype");
 	}
@@ -278,6 +300,16 @@ export function selector(s: nft.Selector): string {
 			const name = TCP_OPTIONS.get(s.option) ?? String(s.option);
 			return `tcp option ${name}${s.field !== undefined ? ` ${s.field}` : ""}`;
 		}
+		case "exthdr":
+			return s.field === undefined ? `exthdr ${s.hdr}` : `${s.hdr} ${s.field}`;
+		case "socket":
+			return `socket ${s.key}`;
+		case "ipsec":
+			return `ipsec ${s.dir} ${s.key}`;
+		case "sctpchunk":
+			return `sctp chunk ${s.chunk}`;
+		case "rtipsec":
+			return "rt ipsec";
 		default:
 			return assertNever(s, "selector");
 	}
@@ -298,6 +330,22 @@ export function expr(e: nft.Expr): string {
 	}
 }
 
+/** nft time: whole seconds as `60s`, otherwise milliseconds (`1500ms`). */
+export function durationText(ms: bigint): string {
+	return ms % 1000n === 0n ? `${ms / 1000n}s` : `${ms}ms`;
+}
+
+function dynsetStateful(s: nft.DynsetStateful): string {
+	switch (s.kind) {
+		case "ct-count":
+			return `ct count ${s.over ? "over " : ""}${s.count}`;
+		case "limit":
+			return `limit rate ${s.over ? "over " : ""}${s.rate}/${s.unit} burst ${s.burst} packets`;
+		default:
+			return assertNever(s, "dynset stateful");
+	}
+}
+
 export function cond(c: nft.Cond): string {
 	switch (c.kind) {
 		case "rel": {
@@ -314,6 +362,13 @@ export function cond(c: nft.Cond): string {
 			return `${selector(c.left)} ${c.present ? "exists" : "missing"}`;
 		case "limit":
 			return `limit rate ${c.over ? "over " : ""}${c.rate}/${c.unit} burst ${c.burst} packets`;
+		case "dynset": {
+			const timeout = c.timeoutMs !== undefined ? ` timeout ${durationText(c.timeoutMs)}` : "";
+			const st = c.stateful !== undefined ? ` ${dynsetStateful(c.stateful)}` : "";
+			return `${c.op} @${c.set} { ${c.key.map(expr).join(" . ")}${timeout}${st} }`;
+		}
+		case "quota":
+			return `quota ${c.over ? "over " : ""}${c.bytes} bytes`;
 		default:
 			return assertNever(c, "condition");
 	}
@@ -454,6 +509,25 @@ export function stmt(s: nft.Stmt, family: nft.Family): string {
 		}
 		case "vmap":
 			return `${expr(s.key)} vmap ${mapText(typesOf(s.key), undefined, s.map)}`;
+		case "payload-set":
+			return `${s.key} set ${scalar(nft.PAYLOAD_FIELDS[s.key], s.value)}`;
+		case "ct-zone-set":
+			return `ct ${s.dir !== undefined ? `${s.dir} ` : ""}zone set ${s.zone}`;
+		case "tproxy": {
+			const famWord = family === "inet" ? ` ${s.fam}` : "";
+			const addr = s.addr === undefined ? "" : s.fam === "ip" ? ipv4(s.addr) : s.port !== undefined ? `[${ipv6(s.addr)}]` : ipv6(s.addr);
+			return `tproxy${famWord} to ${addr}${s.port !== undefined ? `:${s.port}` : ""}`;
+		}
+		case "priority-set":
+			return `meta priority set ${s.major.toString(16)}:${s.minor.toString(16)}`;
+		case "synproxy": {
+			let out = "synproxy";
+			if (s.mss !== undefined) out += ` mss ${s.mss}`;
+			if (s.wscale !== undefined) out += ` wscale ${s.wscale}`;
+			if (s.timestamp) out += " timestamp";
+			if (s.sackPerm) out += " sack-perm";
+			return out;
+		}
 		default:
 			return assertNever(s, "statement");
 	}
@@ -497,7 +571,11 @@ export function baseChainLine(family: nft.Family, b: nft.BaseChain): string {
 export function setLines(s: nft.NamedSet): string[] {
 	const keyType = s.keyType.join(" . ");
 	const lines = [s.dataType !== undefined ? `type ${keyType} : ${s.dataType}` : `type ${keyType}`];
-	if (s.interval) lines.push("flags interval");
+	if (s.size !== undefined) lines.push(`size ${s.size}`);
+	const flags = [s.interval ? "interval" : "", s.dynamic === true ? "dynamic" : "", s.timeoutMs !== undefined ? "timeout" : ""].filter((f) => f !== "");
+	if (flags.length > 0) lines.push(`flags ${flags.join(",")}`);
+	if (s.timeoutMs !== undefined && s.timeoutMs > 0n) lines.push(`timeout ${durationText(s.timeoutMs)}`);
+	if (s.counter === true) lines.push("counter");
 	if (s.elems.length > 0) {
 		const keyTypes = s.keyType;
 		const elems = (s.elems as readonly (nft.MapElem | nft.Value)[]).map((e) =>

@@ -108,6 +108,16 @@ function selectorJson(s: nft.Selector): Json {
 			if (name === undefined) return { "tcp option": { base: s.option, offset: 0, len: 8 } };
 			return { "tcp option": s.field !== undefined ? { name, field: s.field } : { name } };
 		}
+		case "exthdr":
+			return { exthdr: s.field !== undefined ? { name: s.hdr, field: s.field } : { name: s.hdr } };
+		case "socket":
+			return { socket: { key: s.key } };
+		case "ipsec":
+			return { ipsec: { key: s.key, dir: s.dir, spnum: 0 } };
+		case "sctpchunk":
+			return { "sctp chunk": { name: s.chunk } };
+		case "rtipsec":
+			return { rt: { key: "ipsec" } };
 		default:
 			return assertNever(s, "selector");
 	}
@@ -131,6 +141,17 @@ function exprJson(e: nft.Expr): Json {
 	}
 }
 
+function dynsetStatefulJson(s: nft.DynsetStateful): Json {
+	switch (s.kind) {
+		case "ct-count":
+			return { "ct count": { val: jn(s.count), ...(s.over ? { inv: true } : {}) } };
+		case "limit":
+			return { limit: { rate: jn(s.rate), burst: jn(s.burst), per: s.unit, ...(s.over ? { inv: true } : {}) } };
+		default:
+			return assertNever(s, "dynset stateful");
+	}
+}
+
 function condJson(c: nft.Cond): Json {
 	switch (c.kind) {
 		case "rel": {
@@ -142,6 +163,15 @@ function condJson(c: nft.Cond): Json {
 			return { match: { op: "==", left: selectorJson(c.left), right: c.present } };
 		case "limit":
 			return { limit: { rate: jn(c.rate), burst: jn(c.burst), per: c.unit, ...(c.over ? { inv: true } : {}) } };
+		case "dynset": {
+			const key: Json = c.key.length === 1 ? exprJson(c.key[0]!) : { concat: c.key.map(exprJson) };
+			// JSON timeouts are in seconds; sub-second element timeouts are not emitted by lowering.
+			const elem: Json = c.timeoutMs !== undefined ? { elem: { val: key, timeout: jn(c.timeoutMs / 1000n) } } : key;
+			const stmt: Json[] = c.stateful === undefined ? [] : [dynsetStatefulJson(c.stateful)];
+			return { set: { op: c.op, elem, set: `@${c.set}`, ...(stmt.length > 0 ? { stmt } : {}) } };
+		}
+		case "quota":
+			return { quota: { val: jn(c.bytes), val_unit: "bytes", ...(c.over ? { inv: true } : {}) } };
 		default:
 			return assertNever(c, "condition");
 	}
@@ -278,6 +308,31 @@ function stmtJson(s: nft.Stmt, family: nft.Family): Json {
 		}
 		case "vmap":
 			return { vmap: { key: exprJson(s.key), data: mapJson(typesOf(s.key), undefined, s.map) } };
+		case "payload-set": {
+			const [protocol, field] = s.key.split(" ");
+			return { mangle: { key: { payload: { protocol: protocol ?? "", field: field ?? "" } }, value: scalarJson(nft.PAYLOAD_FIELDS[s.key], s.value) } };
+		}
+		case "ct-zone-set":
+			return { mangle: { key: { ct: s.dir !== undefined ? { key: "zone", dir: s.dir } : { key: "zone" } }, value: jn(s.zone) } };
+		case "tproxy": {
+			const o: Record<string, Json> = {};
+			if (family === "inet") o["family"] = s.fam;
+			if (s.addr !== undefined) o["addr"] = s.fam === "ip" ? ipv4(s.addr) : ipv6(s.addr);
+			if (s.port !== undefined) o["port"] = jn(s.port);
+			return { tproxy: o };
+		}
+		case "priority-set":
+			return { mangle: { key: { meta: { key: "priority" } }, value: `${s.major.toString(16)}:${s.minor.toString(16)}` } };
+		case "synproxy": {
+			const flags = [s.timestamp ? "timestamp" : "", s.sackPerm ? "sack-perm" : ""].filter((f) => f !== "");
+			return {
+				synproxy: {
+					...(s.mss !== undefined ? { mss: s.mss } : {}),
+					...(s.wscale !== undefined ? { wscale: s.wscale } : {}),
+					...(flags.length > 0 ? { flags } : {}),
+				},
+			};
+		}
 		default:
 			return assertNever(s, "statement");
 	}
@@ -287,7 +342,12 @@ function setJson(family: nft.Family, table: string, s: nft.NamedSet): Json {
 	const type: Json = s.keyType.length === 1 ? (s.keyType[0] ?? "integer") : [...s.keyType];
 	const o: Record<string, Json> = { family, table, name: s.name, type };
 	if (s.dataType !== undefined) o["map"] = s.dataType;
-	if (s.interval) o["flags"] = ["interval"];
+	// nft 1.0.6 JSON has no "dynamic" flag (its parser refuses it; `nft -j list` leaves it out).
+	const flags = [s.interval ? "interval" : "", s.timeoutMs !== undefined ? "timeout" : ""].filter((f) => f !== "");
+	if (flags.length > 0) o["flags"] = flags;
+	if (s.timeoutMs !== undefined && s.timeoutMs > 0n) o["timeout"] = jn(s.timeoutMs / 1000n);
+	if (s.size !== undefined) o["size"] = s.size;
+	if (s.counter === true) o["stmt"] = [{ counter: null }];
 	if (s.elems.length > 0) {
 		o["elem"] = (s.elems as readonly (nft.MapElem | nft.Value)[]).map((e) =>
 			"key" in e ? [valueJson(s.keyType, e.key), dataJson(s.dataType === "verdict" ? undefined : s.dataType, e.value)] : valueJson(s.keyType, e),

@@ -44,6 +44,7 @@ export const CATALOGUE = {
 	unsupported_extension: { severity: "error", summary: "a match or target ipt2nft does not translate yet" },
 	unsupported_option: { severity: "error", summary: "an option of a supported extension that cannot be translated exactly" },
 	unsafe_string: { severity: "error", summary: "a string that cannot be written safely into nft syntax" },
+	inexpressible: { severity: "error", summary: "nftables has no construct for what this match or target does" },
 	// translation notes
 	rule_dropped_counters: { severity: "note", summary: "packet/byte counters were not kept (use --counters)" },
 	lossy_translation: { severity: "warning", summary: "a translation that differs from iptables in a documented, harmless way" },

@@ -211,6 +211,277 @@ export type StatisticMatch =
 			readonly neg: boolean;
 	  };
 
+// --- matches without state beyond the packet (hl … socket); see grammar/iptables/ext/<name>.ts
+
+/** -m ttl (IPv4) / -m hl (IPv6): TTL / hop limit compare; `! --ttl-eq` is op "ne". */
+export interface HlMatch {
+	readonly kind: "hl";
+	readonly op: "eq" | "ne" | "lt" | "gt";
+	readonly value: number;
+}
+
+/** -m rt (IPv6 routing header). No match when the packet has no routing header (even negated). */
+export interface RtMatch {
+	readonly kind: "rt";
+	readonly type?: Neg<number>;
+	readonly segsleft?: Neg<PortRange>; // 32-bit interval
+	/** Header length in bytes as xt_rt compares it ((hdrlen + 1) * 8). */
+	readonly len?: Neg<number>;
+	readonly reserved?: boolean;
+	readonly addrs?: readonly bigint[];
+	readonly notStrict?: boolean;
+}
+
+/** -m frag (IPv6 fragment header); no match without one. */
+export interface FragMatch {
+	readonly kind: "frag";
+	readonly id?: Neg<PortRange>; // 32-bit interval
+	readonly len?: Neg<number>;
+	readonly reserved?: boolean;
+	readonly first?: boolean;
+	readonly more?: boolean;
+	readonly last?: boolean;
+}
+
+/** -m ah / -m esp: SPI interval (32-bit); ip6 ah also --ahlen/--ahres. */
+export interface SpiMatch {
+	readonly kind: "ah" | "esp";
+	readonly spi?: Neg<PortRange>;
+	readonly len?: Neg<number>;
+	readonly reserved?: boolean;
+}
+
+export interface SctpChunk {
+	readonly type: number;
+	/** Chunk flags the rule tests: (flags & mask) === value. */
+	readonly flags?: ValueMask;
+}
+
+export interface SctpMatch {
+	readonly kind: "sctp";
+	readonly sport?: Neg<PortRange>;
+	readonly dport?: Neg<PortRange>;
+	readonly chunks?: Neg<{ readonly mode: "all" | "any" | "only"; readonly list: readonly SctpChunk[] }>;
+}
+
+export interface DccpMatch {
+	readonly kind: "dccp";
+	readonly sport?: Neg<PortRange>;
+	readonly dport?: Neg<PortRange>;
+	/** Packet type numbers (0..15; INVALID is 10..15). */
+	readonly types?: Neg<readonly number[]>;
+	readonly option?: Neg<number>;
+}
+
+/** -m dscp --dscp N (6-bit) / --dscp-class. */
+export interface DscpMatch {
+	readonly kind: "dscp";
+	readonly dscp: Neg<number>;
+}
+
+/** -m tos --tos v[/m]: (tos & mask) === value on the whole TOS / traffic-class byte. */
+export interface TosMatch {
+	readonly kind: "tos";
+	readonly tos: Neg<ValueMask>;
+}
+
+/** -m ecn: IP ECN field (0..3) and the TCP ECE/CWR flags. */
+export interface EcnMatch {
+	readonly kind: "ecn";
+	readonly ipEct?: Neg<number>;
+	readonly ece?: Neg<true>;
+	readonly cwr?: Neg<true>;
+}
+
+export interface RpfilterMatch {
+	readonly kind: "rpfilter";
+	readonly loose: boolean;
+	readonly validmark: boolean;
+	readonly acceptLocal: boolean;
+	readonly invert: boolean;
+}
+
+export interface PhysdevMatch {
+	readonly kind: "physdev";
+	readonly in?: Neg<Iface>;
+	readonly out?: Neg<Iface>;
+	readonly isIn?: Neg<true>;
+	readonly isOut?: Neg<true>;
+	readonly isBridged?: Neg<true>;
+}
+
+export interface PolicyElem {
+	readonly reqid?: Neg<number>;
+	readonly spi?: Neg<number>;
+	readonly proto?: Neg<number>; // 50 esp, 51 ah, 108 ipcomp
+	readonly mode?: Neg<"transport" | "tunnel">;
+	readonly tunnelSrc?: Neg<AddrMask>;
+	readonly tunnelDst?: Neg<AddrMask>;
+}
+
+export interface PolicyMatch {
+	readonly kind: "policy";
+	readonly dir: "in" | "out";
+	readonly pol: "ipsec" | "none";
+	readonly strict: boolean;
+	readonly elems: readonly PolicyElem[];
+}
+
+/** -m time: seconds since the epoch (dates), seconds of the day (times); bit 1 = Monday … bit 7 = Sunday. */
+export interface TimeMatch {
+	readonly kind: "time";
+	readonly dateStart?: number;
+	readonly dateStop?: number;
+	readonly timeStart: number;
+	readonly timeStop: number;
+	/** Bit set of days (bit 1 Monday … bit 7 Sunday), already inverted for `! --weekdays`. */
+	readonly weekdays: number;
+	/** Bit set of days of the month (bit 1 … bit 31), already inverted for `! --monthdays`. */
+	readonly monthdays: number;
+	/** false: --kerneltz (the kernel's time zone); true: UTC (the default). */
+	readonly utc: boolean;
+	readonly contiguous: boolean;
+}
+
+export interface StringMatch {
+	readonly kind: "string";
+	readonly algo: "bm" | "kmp";
+	readonly pattern: Neg<string>; // bytes as latin1 characters
+	readonly from: number;
+	readonly to: number;
+	readonly icase: boolean;
+}
+
+/** -m helper --helper NAME: the conntrack helper of the connection (or of its master). */
+export interface HelperMatch {
+	readonly kind: "helper";
+	readonly name: Neg<string>;
+}
+
+export interface DevgroupMatch {
+	readonly kind: "devgroup";
+	readonly src?: Neg<ValueMask>;
+	readonly dst?: Neg<ValueMask>;
+}
+
+export interface RealmMatch {
+	readonly kind: "realm";
+	readonly realm: Neg<ValueMask>;
+}
+
+export interface CpuMatch {
+	readonly kind: "cpu";
+	readonly cpu: Neg<number>;
+}
+
+export interface CgroupMatch {
+	readonly kind: "cgroup";
+	readonly classid?: Neg<number>;
+	readonly path?: Neg<string>;
+}
+
+/** -m nfacct: always true; counts the packet in the named accounting object. */
+export interface NfacctMatch {
+	readonly kind: "nfacct";
+	readonly name: string;
+}
+
+export interface SocketMatch {
+	readonly kind: "socket";
+	readonly transparent: boolean;
+	readonly nowildcard: boolean;
+	readonly restoreSkmark: boolean;
+}
+
+// ----- stateful matches (recent, connlimit, hashlimit, quota, set): state lives across packets
+
+/**
+ * -m recent: one list of addresses per `name`, shared by every rule (of any table) that names it.
+ * `op` is the one of --set/--rcheck/--update/--remove given; `neg` is `!` before it.
+ */
+export interface RecentMatch {
+	readonly kind: "recent";
+	readonly name: string;
+	readonly op: "set" | "rcheck" | "update" | "remove";
+	readonly neg: boolean;
+	readonly side: "src" | "dst";
+	/** --mask (already family-wide); absent: all ones. */
+	readonly mask?: bigint;
+	/** --seconds: only timestamps this recent count (rcheck/update). */
+	readonly seconds?: number;
+	readonly reap: boolean;
+	/** --hitcount: at least this many timestamps (within --seconds). */
+	readonly hitcount?: number;
+	readonly rttl: boolean;
+}
+
+/** -m connlimit: number of conntrack entries whose masked address equals this packet's. */
+export interface ConnlimitMatch {
+	readonly kind: "connlimit";
+	readonly limit: number;
+	/** true: --connlimit-above (count > limit); false: --connlimit-upto (count <= limit). */
+	readonly above: boolean;
+	readonly prefixLen: number;
+	readonly side: "src" | "dst";
+}
+
+export type HashlimitKey = "srcip" | "dstip" | "srcport" | "dstport";
+
+/** -m hashlimit: one token bucket per key; buckets of one --hashlimit-name are shared. */
+export interface HashlimitMatch {
+	readonly kind: "hashlimit";
+	readonly name: string;
+	/** true: --hashlimit-above (match when over the rate); false: --hashlimit-upto. */
+	readonly above: boolean;
+	/** "bytes": rate and burst count bytes (`--hashlimit-upto 20kb/s`). */
+	readonly mode: "packets" | "bytes";
+	/** packets per `unit`, or bytes per second in bytes mode. */
+	readonly rate: number;
+	readonly unit: RateUnit;
+	/** packets (default 5), or bytes in bytes mode (absent: none given). */
+	readonly burst?: number;
+	/** --hashlimit-mode, in the order given; empty: one bucket for all packets. */
+	readonly keys: readonly HashlimitKey[];
+	readonly srcPrefix: number;
+	readonly dstPrefix: number;
+	/** --hashlimit-htable-expire in milliseconds (default 10000). */
+	readonly expireMs: number;
+	readonly htableSize?: number;
+	readonly htableMax?: number;
+	readonly gcIntervalMs?: number;
+	/** --hashlimit-rate-match / --hashlimit-rate-interval (revision 3 rate estimation). */
+	readonly rateMatch: boolean;
+	readonly rateInterval?: number;
+}
+
+/** -m quota --quota N: matches while the rule has consumed at most N bytes. */
+export interface QuotaMatch {
+	readonly kind: "quota";
+	readonly bytes: bigint;
+	readonly neg: boolean;
+}
+
+export type IpsetDir = "src" | "dst";
+
+export interface IpsetRef {
+	readonly name: string;
+	readonly dirs: readonly IpsetDir[];
+}
+
+/** -m set --match-set NAME src,dst (ipset lookup). */
+export interface SetMatch {
+	readonly kind: "set";
+	readonly name: string;
+	readonly dirs: readonly IpsetDir[];
+	readonly neg: boolean;
+	readonly returnNomatch: boolean;
+	/** --update-counters is the default; ! --update-counters turns it off. */
+	readonly updateCounters: boolean;
+	readonly updateSubcounters: boolean;
+	/** --packets-eq/lt/gt, --bytes-eq/lt/gt: the element's own counters (kept to refuse them). */
+	readonly counterChecks: readonly string[];
+}
+
 /** A match ipt2nft does not understand yet: kept so nothing is lost; the parser reported it. */
 export interface UnknownMatch {
 	readonly kind: "unknown";
@@ -236,6 +507,32 @@ export type Match =
 	| PktTypeMatch
 	| OwnerMatch
 	| StatisticMatch
+	| HlMatch
+	| RtMatch
+	| FragMatch
+	| SpiMatch
+	| SctpMatch
+	| DccpMatch
+	| DscpMatch
+	| TosMatch
+	| EcnMatch
+	| RpfilterMatch
+	| PhysdevMatch
+	| PolicyMatch
+	| TimeMatch
+	| StringMatch
+	| HelperMatch
+	| DevgroupMatch
+	| RealmMatch
+	| CpuMatch
+	| CgroupMatch
+	| NfacctMatch
+	| SocketMatch
+	| RecentMatch
+	| ConnlimitMatch
+	| HashlimitMatch
+	| QuotaMatch
+	| SetMatch
 	| UnknownMatch;
 
 export type MatchKind = Match["kind"];
@@ -322,6 +619,47 @@ export type Target =
 			readonly balanceTo?: number; // --queue-balance num:balanceTo
 			readonly bypass: boolean;
 			readonly cpuFanout: boolean;
+	  }
+	/** TTL (IPv4) / HL (IPv6) target; mangle only. inc/dec saturate at 255/0 like xt_HL. */
+	| { readonly kind: "hl-set"; readonly op: "set" | "inc" | "dec"; readonly value: number }
+	/** CT target without --notrack. `zone` "mark" takes the zone from the packet mark. */
+	| {
+			readonly kind: "ct";
+			readonly zone?: { readonly id: number | "mark"; readonly dir?: "orig" | "reply" };
+			readonly helper?: string;
+			readonly ctevents?: readonly string[];
+			readonly expevents?: readonly string[];
+			readonly timeout?: string;
+	  }
+	/** CHECKSUM --checksum-fill. */
+	| { readonly kind: "checksum-fill" }
+	/** DSCP --set-dscp / --set-dscp-class (6 bits). */
+	| { readonly kind: "dscp-set"; readonly dscp: number }
+	/** TOS: tos' = (tos & ~mask) ^ value on the whole byte (ECN bits included). */
+	| { readonly kind: "tos-set"; readonly value: number; readonly mask: number }
+	/** TPROXY; `port` 0 keeps the destination port, `addr` absent keeps the address of the arriving interface. */
+	| { readonly kind: "tproxy"; readonly fam: Fam; readonly port: number; readonly addr?: bigint; readonly mark?: ValueMask }
+	/** CLASSIFY --set-class major:minor (skb->priority). */
+	| { readonly kind: "classify"; readonly major: number; readonly minor: number }
+	| { readonly kind: "audit"; readonly type: "accept" | "drop" | "reject" }
+	/** -j SET: add/delete the packet's key to/from an ipset (non-terminal). */
+	| {
+			readonly kind: "ipset";
+			/** --add-set runs before --del-set when both are given. */
+			readonly add?: IpsetRef;
+			readonly del?: IpsetRef;
+			readonly exist: boolean;
+			/** --timeout seconds for added elements. */
+			readonly timeout?: number;
+	  }
+	/** -j SYNPROXY (terminal: the kernel answers the SYN itself or drops). */
+	| {
+			readonly kind: "synproxy";
+			readonly mss?: number;
+			readonly wscale?: number;
+			readonly sackPerm: boolean;
+			readonly timestamp: boolean;
+			readonly ecn: boolean;
 	  }
 	/** A target ipt2nft does not understand yet: kept so nothing is lost; the parser reported it. */
 	| { readonly kind: "unknown"; readonly name: string; readonly args: readonly string[] };

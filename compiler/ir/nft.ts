@@ -54,6 +54,15 @@ export const PAYLOAD_FIELDS = {
 	"icmpv6 code": "icmpv6_code",
 	"ether saddr": "ether_addr",
 	"ether daddr": "ether_addr",
+	"ip ttl": "integer",
+	"ip6 hoplimit": "integer",
+	"ip dscp": "dscp",
+	"ip6 dscp": "dscp",
+	"ip ecn": "ecn",
+	"ip6 ecn": "ecn",
+	"ah spi": "integer",
+	"esp spi": "integer",
+	"dccp type": "dccp_pkttype",
 } as const satisfies Record<string, Datatype>;
 export type PayloadKey = keyof typeof PAYLOAD_FIELDS;
 
@@ -68,7 +77,15 @@ export type MetaKey =
 	| "skuid"
 	| "skgid"
 	| "random"
-	| "cpu";
+	| "cpu"
+	| "secpath"
+	| "iifgroup"
+	| "oifgroup"
+	| "rtclassid"
+	| "cgroup"
+	| "hour"
+	| "day"
+	| "time";
 
 /** ct keys; `dir` is required for the tuple keys (saddr … proto-dst, protocol). */
 export type CtKey =
@@ -81,7 +98,8 @@ export type CtKey =
 	| "saddr"
 	| "daddr"
 	| "proto-src"
-	| "proto-dst";
+	| "proto-dst"
+	| "helper";
 
 export type FibFlag = "saddr" | "daddr" | "mark" | "iif" | "oif";
 
@@ -98,7 +116,17 @@ export type Selector =
 	| { readonly kind: "fib"; readonly flags: readonly FibFlag[]; readonly result: "type" | "oif" | "oifname" }
 	| { readonly kind: "numgen"; readonly mode: "inc" | "random"; readonly mod: bigint; readonly offset?: bigint }
 	/** `tcp option maxseg size`; `option` is the option kind (2 = maxseg); `field` absent for exists/missing. */
-	| { readonly kind: "tcpopt"; readonly option: number; readonly field?: "size" };
+	| { readonly kind: "tcpopt"; readonly option: number; readonly field?: "size" }
+	/** IPv6 extension header field (`rt seg-left`); no field: presence only (`exthdr rt exists`). */
+	| { readonly kind: "exthdr"; readonly hdr: "rt" | "frag"; readonly field?: ExthdrField }
+	| { readonly kind: "socket"; readonly key: "transparent" | "wildcard" }
+	| { readonly kind: "ipsec"; readonly dir: "in" | "out"; readonly key: "reqid" | "spi" }
+	/** `sctp chunk NAME` (exists/missing only). */
+	| { readonly kind: "sctpchunk"; readonly chunk: string }
+	/** `rt ipsec`: the route of an outgoing packet has an IPsec transform (exists/missing). */
+	| { readonly kind: "rtipsec" };
+
+export type ExthdrField = "type" | "seg-left" | "hdrlength" | "reserved" | "reserved2" | "frag-off" | "more-fragments" | "id";
 
 export type TcpOptionName = "eol" | "nop" | "maxseg" | "window" | "sack-perm" | "sack" | "timestamp";
 
@@ -131,6 +159,27 @@ export type Cond =
 	/** `tcp option maxseg exists` / `missing`. */
 	| { readonly kind: "exists"; readonly left: Selector; readonly present: boolean }
 	/** A limit is a statement in nft but acts as a condition (it stops the rule when over). */
+	| { readonly kind: "limit"; readonly rate: bigint; readonly unit: RateUnit; readonly burst: bigint; readonly over: boolean }
+	/**
+	 * A set statement on the packet path (`add|update|delete @set { key [timeout T] [stateful] }`).
+	 * It acts as a condition: nft stops the rule when a new element does not fit (set full) or the
+	 * element's stateful part says no (`ct count over N`, `limit rate …`). `update` also re-arms
+	 * the element's timeout; `add` leaves an existing element alone. `key` parts are concatenated.
+	 */
+	| {
+			readonly kind: "dynset";
+			readonly op: "add" | "update" | "delete";
+			readonly set: string;
+			readonly key: readonly Expr[];
+			readonly timeoutMs?: bigint;
+			readonly stateful?: DynsetStateful;
+	  }
+	/** `quota [over] N bytes` (per rule), a statement that acts as a condition. */
+	| { readonly kind: "quota"; readonly bytes: bigint; readonly over: boolean };
+
+/** The stateful expression attached to each element a dynset creates. */
+export type DynsetStateful =
+	| { readonly kind: "ct-count"; readonly count: bigint; readonly over: boolean }
 	| { readonly kind: "limit"; readonly rate: bigint; readonly unit: RateUnit; readonly burst: bigint; readonly over: boolean };
 
 export type RateUnit = "second" | "minute" | "hour" | "day" | "week";
@@ -157,7 +206,7 @@ export type MarkSource =
 			readonly or?: bigint;
 	  };
 
-export type LogLevelName = "emerg" | "alert" | "crit" | "err" | "warn" | "notice" | "info" | "debug";
+export type LogLevelName = "emerg" | "alert" | "crit" | "err" | "warn" | "notice" | "info" | "debug" | "audit";
 
 export interface LogFlags {
 	readonly tcpSequence: boolean;
@@ -223,8 +272,23 @@ export type Stmt =
 			readonly bypass: boolean;
 			readonly fanout: boolean;
 	  }
+	/** `ip ttl set 64`, `ip dscp set cs1`: a constant into a header field (checksums follow). */
+	| { readonly kind: "payload-set"; readonly key: PayloadKey; readonly value: bigint }
+	| { readonly kind: "ct-zone-set"; readonly dir?: "original" | "reply"; readonly zone: bigint }
+	/** `tproxy [ip|ip6] to [addr][:port]`. */
+	| { readonly kind: "tproxy"; readonly fam: "ip" | "ip6"; readonly addr?: bigint; readonly port?: bigint }
+	/** `meta priority set major:minor` (skb->priority, a tc class id). */
+	| { readonly kind: "priority-set"; readonly major: number; readonly minor: number }
 	/** Verdict map: `key vmap { elem : verdict, … }` or `vmap @name`. */
-	| { readonly kind: "vmap"; readonly key: Expr; readonly map: MapRef };
+	| { readonly kind: "vmap"; readonly key: Expr; readonly map: MapRef }
+	/** `synproxy [mss N] [wscale N] [timestamp] [sack-perm]`. */
+	| {
+			readonly kind: "synproxy";
+			readonly mss?: number;
+			readonly wscale?: number;
+			readonly timestamp: boolean;
+			readonly sackPerm: boolean;
+	  };
 
 export type RejectWith =
 	| { readonly kind: "icmp"; readonly code: number }
@@ -266,6 +330,14 @@ export interface NamedSet {
 	/** Present for maps: the data type, or `verdict` for verdict maps. */
 	readonly dataType?: Datatype | "verdict";
 	readonly interval: boolean;
+	/** `flags dynamic`: rules add/update/delete elements from the packet path. */
+	readonly dynamic?: boolean;
+	/** Default element timeout (`flags timeout` + `timeout Nms`); 0n: timeouts per element only. */
+	readonly timeoutMs?: bigint;
+	/** `size N`: most elements the set holds. */
+	readonly size?: number;
+	/** `counter`: every element counts packets and bytes. */
+	readonly counter?: boolean;
 	readonly elems: readonly MapElem[] | readonly Value[];
 	readonly origins: readonly Span[];
 }
@@ -308,7 +380,16 @@ export type Datatype =
 	| "pkt_type"
 	| "uid"
 	| "gid"
-	| "iface_index";
+	| "iface_index"
+	| "dscp"
+	| "ecn"
+	| "dccp_pkttype"
+	| "hour"
+	| "day"
+	| "time"
+	| "ct_helper"
+	| "realm"
+	| "devgroup";
 
 export function datatypeOf(e: Expr): Datatype {
 	switch (e.kind) {
@@ -327,7 +408,21 @@ export function datatypeOf(e: Expr): Datatype {
 				case "length":
 				case "random":
 				case "cpu":
+				case "cgroup":
 					return "integer";
+				case "secpath":
+					return "integer";
+				case "iifgroup":
+				case "oifgroup":
+					return "devgroup";
+				case "rtclassid":
+					return "realm";
+				case "hour":
+					return "hour";
+				case "day":
+					return "day";
+				case "time":
+					return "time";
 				case "pkttype":
 					return "pkt_type";
 				case "skuid":
@@ -356,6 +451,8 @@ export function datatypeOf(e: Expr): Datatype {
 				case "proto-src":
 				case "proto-dst":
 					return "inet_service";
+				case "helper":
+					return "ct_helper";
 			}
 			break;
 		case "fib":
@@ -364,6 +461,12 @@ export function datatypeOf(e: Expr): Datatype {
 			return "integer";
 		case "tcpopt":
 			return "integer16";
+		case "exthdr":
+		case "socket":
+		case "ipsec":
+		case "sctpchunk":
+		case "rtipsec":
+			return "integer";
 		case "and":
 			return datatypeOf(e.expr);
 		case "concat":

@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../ir/diagnostics.js";
 import type * as ipt from "../ir/ipt.js";
 import * as nft from "../ir/nft.js";
+import type { StatePlan, TableSets } from "./sets.js";
 
 export interface RuleCtx {
 	readonly fam: ipt.Fam;
@@ -14,6 +15,10 @@ export interface RuleCtx {
 	readonly diags: Diagnostic[];
 	/** Chain names after renaming of names nft cannot spell (jump/goto targets use it). */
 	readonly chainName: (name: string) => string;
+	/** The named sets of the rule's table (stateful matches add theirs here). */
+	readonly sets: TableSets;
+	/** Facts about the whole input that stateful matches need (shared lists, ipsets). */
+	readonly plan: StatePlan;
 }
 
 /**

@@ -16,6 +16,7 @@ import type * as ipt from "../ir/ipt.js";
 import { tablePriority } from "../ir/ipt.js";
 import type * as nft from "../ir/nft.js";
 import type { RuleCtx } from "./context.js";
+import { planState, TableSets, type StatePlan } from "./sets.js";
 import { lowerRule, type LowerOpts } from "./rule.js";
 import { isSafeChainName, safeChainName } from "./strings.js";
 
@@ -28,18 +29,20 @@ export interface LowerResult {
 
 export function lower(ruleset: ipt.Ruleset, opts: LowerOpts): LowerResult {
 	const diags: Diagnostic[] = [];
-	const tables = ruleset.tables.map((t) => lowerTable(t, opts, diags));
+	const plan = planState(ruleset, opts.ipsets);
+	const tables = ruleset.tables.map((t) => lowerTable(t, opts, diags, plan));
 	return { ruleset: { tables }, diagnostics: diags };
 }
 
-function lowerTable(t: ipt.Table, opts: LowerOpts, diags: Diagnostic[]): nft.Table {
+function lowerTable(t: ipt.Table, opts: LowerOpts, diags: Diagnostic[], plan: StatePlan): nft.Table {
+	const sets = new TableSets();
 	const names = chainNames(t, diags);
 	const chainName = (n: string): string => names.get(n) ?? n;
 	const fam: ipt.Fam = t.family === "ip" ? 4 : 6;
 	const chains = t.chains.map((c): nft.Chain => {
 		const rules: nft.Rule[] = [];
 		for (const rule of c.rules) {
-			const ctx: RuleCtx = { fam, table: t.name, chain: c.name, rule, diags, chainName };
+			const ctx: RuleCtx = { fam, table: t.name, chain: c.name, rule, diags, chainName, sets, plan };
 			for (const r of lowerRule(ctx, opts)) rules.push(r);
 		}
 		const base = c.builtin ? baseChain(t.name, c) : undefined;
@@ -50,7 +53,7 @@ function lowerTable(t: ipt.Table, opts: LowerOpts, diags: Diagnostic[]): nft.Tab
 			origins: [c.span],
 		};
 	});
-	return { family: t.family, name: t.name, chains, sets: [], origins: [t.span] };
+	return { family: t.family, name: t.name, chains, sets: sets.sets(), origins: [t.span] };
 }
 
 function baseChain(table: ipt.TableName, c: ipt.Chain): nft.BaseChain | undefined {

@@ -6,6 +6,7 @@
 import { diagnostic } from "../ir/diagnostics.js";
 import type * as ipt from "../ir/ipt.js";
 import type * as nft from "../ir/nft.js";
+import type { IpsetCatalogue } from "../ir/ipset.js";
 import { assertNever } from "../ir/span.js";
 import { commentOf, lowerMatch } from "./matches.js";
 import { one, protoCond, transportName, type Alts, type RuleCtx } from "./context.js";
@@ -15,6 +16,8 @@ import { lowerTarget } from "./targets.js";
 
 export interface LowerOpts {
 	readonly counters: boolean;
+	/** `ipset save` of the host, for -m set / -j SET. */
+	readonly ipsets?: IpsetCatalogue;
 }
 
 export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
@@ -35,6 +38,7 @@ export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
 	}
 	const target = rule.target === undefined ? { conds: [], stmts: [] } : lowerTarget(ctx, rule.target);
 	if (failed || target === undefined) return [];
+	if (target.omit === true) return [];
 
 	let rest: Alts = one();
 	for (const a of matchAlts) rest = product(rest, a);
@@ -46,7 +50,7 @@ export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
 		ctx.diags.push(diagnostic("lossy_translation", "this rule can never match; it is left out", rule.span));
 		return [];
 	}
-	if (alts.length > 1 && alts[0]?.some((c) => c.kind === "limit" || (c.kind === "rel" && isStateful(c.left)))) {
+	if (alts.length > 1 && alts[0]?.some((c) => c.kind === "limit" || c.kind === "quota" || (c.kind === "rel" && isStateful(c.left)))) {
 		ctx.diags.push(
 			diagnostic(
 				"lossy_translation",
@@ -72,6 +76,9 @@ export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
 			...(comment !== undefined ? { comment } : {}),
 			origins: [rule.span],
 		});
+		// A target whose statement can end the rule early (TPROXY) continues in a second rule.
+		if (target.fallback !== undefined)
+			out.push({ conds, stmts: [...target.fallback], ...(comment !== undefined ? { comment } : {}), origins: [rule.span] });
 	});
 	return out;
 }
@@ -100,6 +107,8 @@ function protocolCond(ctx: RuleCtx, rest: Alts): nft.Cond | undefined {
 function headerName(fam: ipt.Fam, proto: number): string | undefined {
 	if (proto === 1 && fam === 4) return "icmp";
 	if (proto === 58 && fam === 6) return "icmpv6";
+	if (proto === 50) return "esp";
+	if (proto === 51 && fam === 4) return "ah";
 	return transportName(proto);
 }
 
@@ -108,8 +117,12 @@ function loadsHeader(c: nft.Cond, hdr: string): boolean {
 		case "rel":
 			return exprLoads(c.left, hdr);
 		case "exists":
-			return c.left.kind === "tcpopt" && hdr === "tcp";
+			return exprLoads(c.left, hdr);
 		case "limit":
+		case "quota":
+			return false;
+		case "dynset":
+			// Kept explicit: the protocol must hold before the element is added.
 			return false;
 		default:
 			return assertNever(c, "condition");
@@ -126,6 +139,8 @@ function exprLoads(e: nft.Expr, hdr: string): boolean {
 			return e.parts.some((p) => exprLoads(p, hdr));
 		case "tcpopt":
 			return hdr === "tcp";
+		case "sctpchunk":
+			return hdr === "sctp";
 		default:
 			return false;
 	}

@@ -5,6 +5,8 @@ import type * as nft from "../ir/nft.js";
 import { assertNever } from "../ir/span.js";
 import { lowerConnmarkTarget } from "./connmark-target.js";
 import type { RuleCtx } from "./context.js";
+import { lowerSetTarget } from "./ipset.js";
+import { lowerSynproxy } from "./synproxy.js";
 import { lowerLog } from "./log.js";
 import { lowerMarkTarget } from "./mark-target.js";
 import { lowerNat } from "./nat.js";
@@ -14,11 +16,21 @@ import { lowerNotrack } from "./notrack.js";
 import { lowerReject } from "./reject.js";
 import { lowerTcpmss } from "./tcpmss.js";
 import { lowerVerdict } from "./verdicts.js";
+import { lowerChecksum } from "./checksum.js";
+import { lowerAudit, lowerClassify } from "./classify.js";
+import { lowerCtTarget } from "./ct-target.js";
+import { lowerDscpTarget, lowerTosTarget } from "./dscp-target.js";
+import { lowerHlTarget } from "./hl-target.js";
+import { lowerTproxy } from "./tproxy.js";
 
 export interface TargetOut {
 	/** Conditions the target needs in front of it (rare: TCPMSS's guard). */
 	readonly conds: readonly nft.Cond[];
 	readonly stmts: readonly nft.Stmt[];
+	/** Statements of a second rule with the same conditions (TPROXY: drop when no socket). */
+	readonly fallback?: readonly nft.Stmt[];
+	/** The rule is translated to nothing on purpose (CHECKSUM; a warning says so). */
+	readonly omit?: boolean;
 }
 
 const just = (stmts: nft.Stmt[] | undefined): TargetOut | undefined => (stmts === undefined ? undefined : { conds: [], stmts });
@@ -54,6 +66,28 @@ export function lowerTarget(ctx: RuleCtx, t: ipt.Target): TargetOut | undefined 
 			return lowerTcpmss(ctx, t);
 		case "nfqueue":
 			return just(lowerNfqueue(t));
+		case "hl-set":
+			return just(lowerHlTarget(ctx, t));
+		case "ct":
+			return just(lowerCtTarget(ctx, t));
+		case "checksum-fill":
+			return { conds: [], stmts: lowerChecksum(ctx), omit: true };
+		case "dscp-set":
+			return just(lowerDscpTarget(ctx, t));
+		case "tos-set":
+			return just(lowerTosTarget(ctx, t));
+		case "tproxy":
+			return { conds: [], ...lowerTproxy(ctx, t) };
+		case "classify":
+			return just(lowerClassify(t));
+		case "audit":
+			return just(lowerAudit());
+		case "ipset": {
+			const conds = lowerSetTarget(ctx, t);
+			return conds === undefined ? undefined : { conds, stmts: [] };
+		}
+		case "synproxy":
+			return just(lowerSynproxy(ctx, t));
 		case "unknown":
 			ctx.diags.push(diagnostic("unsupported_extension", `target ${t.name} is not translated`, ctx.rule.span));
 			return undefined;

@@ -24,12 +24,30 @@ export interface BoundaryValues {
 	protos: number[];
 	icmpTypes: number[];
 	tcpFlags: number[];
+	/**
+	 * Optional: value combinations one rule tests together (e.g. kube-proxy's `-d 10.96.0.1/32
+	 * -p tcp --dport 1081`), so the corpus hits them jointly, not only one field at a time.
+	 */
+	probes?: Probe[];
 	/** Optional extras: packet lengths, uid/gid values, MAC addresses, TTLs, DSCP values. */
 	lengths?: number[];
 	ids?: number[];
 	macs?: bigint[];
 	ttls?: number[];
 	dscps?: number[];
+}
+
+/** Fields one rule constrains together; absent fields are free. */
+export interface Probe {
+	readonly fam: Fam;
+	readonly saddr?: bigint;
+	readonly daddr?: bigint;
+	readonly proto?: number;
+	readonly sport?: number;
+	readonly dport?: number;
+	readonly iif?: string;
+	readonly oif?: string;
+	readonly mark?: number;
 }
 
 export function emptyBoundary(): BoundaryValues {
@@ -43,6 +61,7 @@ export function emptyBoundary(): BoundaryValues {
 		protos: [],
 		icmpTypes: [],
 		tcpFlags: [],
+		probes: [],
 		lengths: [],
 		ids: [],
 		macs: [],
@@ -73,6 +92,7 @@ export function mergeBoundary(...bvs: readonly BoundaryValues[]): BoundaryValues
 		out.protos.push(...b.protos);
 		out.icmpTypes.push(...b.icmpTypes);
 		out.tcpFlags.push(...b.tcpFlags);
+		out.probes!.push(...(b.probes ?? []));
 		out.lengths!.push(...(b.lengths ?? []));
 		out.ids!.push(...(b.ids ?? []));
 		out.macs!.push(...(b.macs ?? []));
@@ -89,6 +109,7 @@ export function mergeBoundary(...bvs: readonly BoundaryValues[]): BoundaryValues
 		protos: uniqSorted(out.protos),
 		icmpTypes: uniqSorted(out.icmpTypes),
 		tcpFlags: uniqSorted(out.tcpFlags),
+		probes: out.probes!,
 		lengths: uniqSorted(out.lengths!),
 		ids: uniqSorted(out.ids!),
 		macs: uniqSorted(out.macs!),

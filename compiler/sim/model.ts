@@ -15,6 +15,11 @@ export const HOOKS: readonly Hook[] = ["prerouting", "input", "forward", "output
 export type ChainOutcome =
 	| { readonly kind: "accept" }
 	| { readonly kind: "drop" }
+	/**
+	 * `with`: what the kernel sends, spelled as iptables' --reject-with names: icmp-port-unreachable,
+	 * icmp-host-prohibited, icmp-admin-prohibited…, icmp6-port-unreachable, icmp6-adm-prohibited…,
+	 * tcp-reset (the nft side maps nft's icmp/icmpv6/icmpx codes onto these).
+	 */
 	| { readonly kind: "reject"; readonly with: string }
 	| { readonly kind: "queue"; readonly num: number; readonly bypass: boolean };
 
@@ -75,6 +80,11 @@ export interface EvalContext {
 	/** A random branch (statistic, numgen): the driver explores both and weighs outcomes by p. */
 	choose(probability: number): boolean;
 	trace(step: TraceStep): void;
+	/**
+	 * Optional: false when nobody reads the trace (bulk corpus runs), so evaluators can skip
+	 * building TraceStep objects on the hot path. Absent means true.
+	 */
+	readonly tracing?: boolean;
 	log(line: LogLine): void;
 	/** Called by a NAT rule; the evaluator then ends the chain with accept, as the kernel does. */
 	nat(action: NatAction): void;

@@ -80,6 +80,9 @@ export interface CommandEnv {
 	readonly counters?: Counters;
 }
 
+/** Matches iptables loads by itself after `-p NAME` (see protocolMatchName). */
+const PROTOCOL_MATCHES: ReadonlySet<string> = new Set(["tcp", "udp", "sctp", "dccp", "icmp", "icmp6", "esp", "ah", "mh"]);
+
 const TABLES: ReadonlySet<string> = new Set(["filter", "nat", "mangle", "raw", "security"]);
 const BUILTINS: ReadonlySet<string> = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]);
 
@@ -607,7 +610,7 @@ class Interpreter implements ExtContext {
 	private setTarget(nameW: Word, goto: boolean): void {
 		const name = nameW.text;
 		if (goto) {
-			this.target = { t: "chain", goto: true, name: intern(name), word: nameW };
+			this.target = { t: "chain", goto: true, name, word: nameW };
 			return;
 		}
 		switch (name) {
@@ -641,7 +644,8 @@ class Interpreter implements ExtContext {
 			this.error("unsupported_extension", `target "${name}" is not supported yet; the rule is kept untranslated`, nameW);
 			return;
 		}
-		this.target = { t: "chain", goto: false, name: intern(name), word: nameW };
+		// chainTarget() shares one target object (and name string) per chain.
+		this.target = { t: "chain", goto: false, name, word: nameW };
 	}
 
 	/** Offers an extension option to the target, the latest match, the protocol match. */
@@ -738,10 +742,14 @@ class Interpreter implements ExtContext {
 	private unknownOption(name: string, w: Word): void {
 		this.takeNeg();
 		const owners = matchOptionOwners.get(name);
-		if (owners !== undefined) {
-			const protoOwned = owners.every((o) => o === "tcp" || o === "udp");
+		const otherFamily = owners?.every((o) => matchRegistry.get(o)?.family !== undefined && matchRegistry.get(o)?.family !== this.family);
+		if (owners !== undefined && otherFamily) {
+			this.error("family_mismatch", `--${name} is an ${this.family === "ip" ? "ip6tables" : "iptables"} option`, w, this.family === "ip" ? "use --icmp-type in iptables" : "use --icmpv6-type in ip6tables");
+		} else if (owners !== undefined) {
+			// Options of protocol matches (--dport, --icmp-type, …) are found by iptables after -p NAME.
+			const protoOwned = owners.every((o) => PROTOCOL_MATCHES.has(o));
 			if (protoOwned)
-				this.error("protocol_required", `--${name} needs -p tcp or -p udp before it (or -m ${owners[0]!})`, w);
+				this.error("protocol_required", `--${name} needs -p ${owners.join(" or -p ")} before it`, w);
 			else
 				this.error("match_not_loaded", `--${name} belongs to the ${owners.join("/")} match, which is not loaded`, w, `add -m ${owners[0]!} before --${name}`);
 		} else {
@@ -806,7 +814,7 @@ class Interpreter implements ExtContext {
 				if (this.counters !== undefined) r.counters = this.counters;
 				if (this.iif !== undefined) r.iif = this.iif;
 				if (this.oif !== undefined) r.oif = this.oif;
-				if (this.proto !== undefined) r.proto = { value: this.proto, neg: this.protoNeg };
+				if (this.proto !== undefined) r.proto = protoNeg(this.proto, this.protoNeg);
 				if (s !== undefined) r.src = s;
 				if (d !== undefined) r.dst = d;
 				if (this.fragment !== undefined) r.fragment = this.fragment;
@@ -831,6 +839,11 @@ function chainTarget(name: string, goto: boolean): Target {
 	const t: Target = { kind: goto ? "goto" : "jump", chain: name };
 	chainTargets.set(key, t);
 	return t;
+}
+const protos: Neg<number>[] = [];
+function protoNeg(p: number, neg: boolean): Neg<number> {
+	const k = p * 2 + (neg ? 1 : 0);
+	return (protos[k] ??= { value: p, neg });
 }
 const ifaces = new Map<string, Neg<Iface>>();
 function ifaceNeg(i: Iface, neg: boolean): Neg<Iface> {

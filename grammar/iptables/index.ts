@@ -64,7 +64,7 @@ export function detectFormat(text: string): InputFormat {
 	if (/^[ \t]*-[PNA][ \t]/m.test(text)) {
 		// A script can also hold a line that starts with -A (a continued command); prefer script
 		// when the text runs iptables commands at line starts.
-		if (/^[ \t]*(?:sudo[ \t]+)?(?:\S*\/)?ip6?tables(?:-legacy|-nft)?[ \t]+-/m.test(text) && !/^[^\n]*ip6?tables[^\n]*[ \t](?:-S|--list-rules)\b/m.test(text))
+		if (/^[ \t]*(?:sudo[ \t]+)?(?:\S*\/)?ip6?tables(?:-legacy|-nft)?(?:[ \t]|$)/m.test(text) && !/^[^\n]*ip6?tables[^\n]*[ \t](?:-S|--list-rules)[ \t]*$/m.test(text))
 			return "script";
 		return "dump";
 	}

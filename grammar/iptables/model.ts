@@ -67,11 +67,14 @@ export class TableState {
 	}
 }
 
+const IP_KEYS: Readonly<Record<TableName, string>> = { filter: "ip:filter", nat: "ip:nat", mangle: "ip:mangle", raw: "ip:raw", security: "ip:security" };
+const IP6_KEYS: Readonly<Record<TableName, string>> = { filter: "ip6:filter", nat: "ip6:nat", mangle: "ip6:mangle", raw: "ip6:raw", security: "ip6:security" };
+
 export class Model {
 	private readonly tables = new Map<string, TableState>();
 
 	get(family: Family, name: TableName): TableState | undefined {
-		return this.tables.get(`${family}:${name}`);
+		return this.tables.get(family === "ip" ? IP_KEYS[name] : IP6_KEYS[name]);
 	}
 
 	/** The table, created with its built-in chains on first use. */

@@ -48,55 +48,79 @@ class CommandParser extends EmbeddedActionsParser {
 		this.performSelfAnalysis();
 	}
 
-	public readonly chunk = this.RULE("chunk", () => {
-		this.MANY(() => this.SUBRULE(this.line));
+	/** Save/dump mode: a line is words, then maybe an unclosed quote or a comment. */
+	public readonly saveChunk = this.RULE("saveChunk", () => {
+		this.MANY(() => this.SUBRULE(this.saveLine));
 	});
 
-	private readonly line = this.RULE("line", () => {
+	private readonly saveLine = this.RULE("saveLine", () => {
+		this.MANY(() => {
+			const t = this.CONSUME(WordTok);
+			if (!this.RECORDING_PHASE) this.word(t, false);
+		});
+		this.OPTION(() => {
+			const t = this.CONSUME(Unterminated);
+			if (!this.RECORDING_PHASE) this.word(t, true);
+		});
+		this.OPTION2(() => this.CONSUME(Comment));
+		this.CONSUME(Newline);
+		if (!this.RECORDING_PHASE) this.flush(undefined);
+	});
+
+	/** Shell mode: words, redirections and operators that end a command. */
+	public readonly shellChunk = this.RULE("shellChunk", () => {
+		this.MANY(() => this.SUBRULE(this.shellLine));
+	});
+
+	private readonly shellLine = this.RULE("shellLine", () => {
 		this.MANY(() => {
 			this.OR([
-				{ ALT: () => this.word(this.CONSUME(WordTok), false) },
-				{ ALT: () => this.word(this.CONSUME(Unterminated), true) },
+				{
+					ALT: () => {
+						const t = this.CONSUME(WordTok);
+						if (!this.RECORDING_PHASE) this.word(t, false);
+					},
+				},
 				{
 					ALT: () => {
 						const t = this.CONSUME(Redirect);
-						this.ACTION(() => {
-							// `> file` takes the next word as its target; `2>&1` is complete.
-							this.skipNext = /[<>]$/.test(t.image);
-						});
+						// `> file` takes the next word as its target; `2>&1` is complete.
+						if (!this.RECORDING_PHASE) this.skipNext = /[<>]$/.test(t.image);
 					},
 				},
 				{
 					ALT: () => {
 						const t = this.CONSUME(Operator);
-						this.ACTION(() => this.flush(t.image));
+						if (!this.RECORDING_PHASE) this.flush(t.image.trim());
 					},
 				},
 			]);
 		});
-		this.OPTION(() => this.CONSUME(Comment));
+		this.OPTION(() => {
+			const t = this.CONSUME(Unterminated);
+			if (!this.RECORDING_PHASE) this.word(t, true);
+		});
+		this.OPTION2(() => this.CONSUME(Comment));
 		this.CONSUME(Newline);
-		this.ACTION(() => this.flush(undefined));
+		if (!this.RECORDING_PHASE) this.flush(undefined);
 	});
 
 	private word(t: IToken, unterminated: boolean): void {
-		this.ACTION(() => {
-			if (this.skipNext) {
-				this.skipNext = false;
-				return;
-			}
-			const image = t.image;
-			const c = image.charCodeAt(0);
-			const lead = c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 92 ? leadLength(image) : 0;
-			const raw = lead === 0 ? image : image.slice(lead);
-			const w: Word = {
-				text: unquote(raw),
-				offset: this.base + t.startOffset + lead,
-				length: raw.length,
-			};
-			if (unterminated && this.unterminated === undefined) this.unterminated = w;
-			this.words.push(w);
-		});
+		if (this.skipNext) {
+			this.skipNext = false;
+			return;
+		}
+		const image = t.image;
+		const c = image.charCodeAt(0);
+		const lead = c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 92 ? leadLength(image) : 0;
+		const raw = lead === 0 ? image : image.slice(lead);
+		const w: Word = {
+			text: unquote(raw),
+			offset: this.base + t.startOffset + lead,
+			length: raw.length,
+		};
+		if (unterminated && this.unterminated === undefined) this.unterminated = w;
+		this.words.push(w);
 	}
 
 	private flush(operator: string | undefined): void {
@@ -123,7 +147,7 @@ class CommandParser extends EmbeddedActionsParser {
 let parser: CommandParser | undefined;
 
 /** Lines per chunk: big enough to amortise per-call costs, small enough to bound token memory. */
-const CHUNK_CHARS = 1 << 16;
+const CHUNK_CHARS = 1 << 13;
 
 export function readCommands(text: string, mode: "save" | "shell", sink: ReaderSink): void {
 	parser ??= new CommandParser();
@@ -139,7 +163,8 @@ export function readCommands(text: string, mode: "save" | "shell", sink: ReaderS
 			for (const e of lexed.errors) sink.lexError(pos + e.offset, e.length, e.message);
 			p.base = pos;
 			p.input = lexed.tokens;
-			p.chunk();
+			if (mode === "save") p.saveChunk();
+			else p.shellChunk();
 			for (const e of p.errors) {
 				// The grammar accepts every token sequence; an error here is a bug, but report it as a value.
 				sink.lexError(pos + e.token.startOffset, e.token.image.length, e.message);

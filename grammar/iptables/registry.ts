@@ -35,15 +35,56 @@ import { redirect } from "./target/REDIRECT.js";
 import { reject } from "./target/REJECT.js";
 import { snat } from "./target/SNAT.js";
 import { tcpmss } from "./target/TCPMSS.js";
+// hl … socket and their targets (one import per extension)
+import { ah, esp } from "./ext/spi.js";
+import { cgroup } from "./ext/cgroup.js";
+import { cpu } from "./ext/cpu.js";
+import { dccp } from "./ext/dccp.js";
+import { devgroup } from "./ext/devgroup.js";
+import { dscp } from "./ext/dscp.js";
+import { ecn } from "./ext/ecn.js";
+import { frag } from "./ext/frag.js";
+import { helper } from "./ext/helper.js";
+import { hl, ttl } from "./ext/hl.js";
+import { nfacct } from "./ext/nfacct.js";
+import { physdev } from "./ext/physdev.js";
+import { policy } from "./ext/policy.js";
+import { realm } from "./ext/realm.js";
+import { rpfilter } from "./ext/rpfilter.js";
+import { rt } from "./ext/rt.js";
+import { sctp } from "./ext/sctp.js";
+import { socket } from "./ext/socket.js";
+import { stringMatch } from "./ext/string.js";
+import { time } from "./ext/time.js";
+import { tos } from "./ext/tos.js";
+import { audit } from "./target/AUDIT.js";
+import { checksum } from "./target/CHECKSUM.js";
+import { classify } from "./target/CLASSIFY.js";
+import { dscpTarget } from "./target/DSCP.js";
+import { hlTarget, ttlTarget } from "./target/HL.js";
+import { tosTarget } from "./target/TOS.js";
+import { tproxy } from "./target/TPROXY.js";
+import { connlimit } from "./ext/connlimit.js";
+import { hashlimit } from "./ext/hashlimit.js";
+import { quota } from "./ext/quota.js";
+import { recent } from "./ext/recent.js";
+import { setMatch } from "./ext/set.js";
+import { setTarget } from "./target/SET.js";
+import { synproxy } from "./target/SYNPROXY.js";
 
 const MATCHES: readonly Extension<Match>[] = [
 	addrtype, comment, connmarkMatch, conntrack, icmp, icmp6, iprange, length, limit, mac, markMatch,
 	multiport, owner, pkttype, state, statistic, tcp, udp,
+	hl, ttl, rt, frag, ah, esp, sctp, dccp, dscp, tos, ecn, rpfilter, physdev, policy, time, stringMatch,
+	helper, devgroup, realm, cpu, cgroup, nfacct, socket,
+	recent, connlimit, hashlimit, quota, setMatch,
 ];
 
 const TARGETS: readonly Extension<Target>[] = [
 	connmarkTarget, ct, dnat, log, markTarget, masquerade, nflog, nfqueue, notrack, redirect, reject,
 	snat, tcpmss,
+	hlTarget, ttlTarget, checksum, dscpTarget, tosTarget, tproxy, classify, audit,
+	setTarget, synproxy,
 ];
 
 function index<R>(exts: readonly Extension<R>[]): ReadonlyMap<string, Extension<R>> {

@@ -18,12 +18,30 @@ export class Replayer {
 		private readonly model: Model,
 	) {}
 
+	private lastTable: TableState | undefined;
+
+	/** Consecutive lines nearly always use the same table: skip the keyed lookup. */
+	private cachedTable(family: Family, name: string): TableState | undefined {
+		const t = this.lastTable;
+		if (t !== undefined && t.name === name && t.family === family && this.model.get(family, t.name) === t) return t;
+		this.lastTable = this.model.get(family, name as TableState["name"]);
+		return this.lastTable;
+	}
+
 	/**
 	 * @param deferJumps save files and -S dumps declare every chain before use, so their jumps are
 	 *   checked once at COMMIT / end of dump; scripts check at the time of the command, like iptables.
 	 */
 	apply(pc: ParsedCommand, family: Family, span: Span, text: string, deferJumps: boolean): void {
 		if (pc.otherFamily || pc.failed) return;
+		// Fast path for the common case (every line of a save file): no closures, no lookups twice.
+		if (pc.op === "append" && deferJumps && pc.chainWord !== undefined) {
+			const c = this.cachedTable(family, pc.table)?.chains.get(pc.chainWord.text);
+			if (c !== undefined) {
+				for (const b of pc.rules) c.rules.push(withPlace(b, span, text));
+				return;
+			}
+		}
 		const at = (w: Word | undefined): Span => (w === undefined ? span : this.src.wordSpan(w));
 		if (pc.op === undefined) {
 			if (pc.hasSpec) this.src.report("syntax_error", "no command given (expected -A, -I, -D, -R, -P, -N, -X, -F, -Z or -E)", span);

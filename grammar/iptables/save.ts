@@ -6,7 +6,7 @@ import type { Counters, Family, TableName } from "../../compiler/ir/ipt.js";
 import type { Span } from "../../compiler/ir/span.js";
 import { parseCommand, type CommandEnv } from "./argv.js";
 import type { ChainState, Model, TableState } from "./model.js";
-import { readCommands } from "./reader.js";
+import { readCommands, type RawCommand } from "./reader.js";
 import type { Replayer } from "./replay.js";
 import type { Source } from "./source.js";
 import { intern } from "./source.js";
@@ -42,7 +42,7 @@ export function readSave(src: Source, model: Model, replay: Replayer, family: Fa
 			const first = words[0]!;
 			const ft = first.text;
 			const lineIdx = src.lineIndex(cmd.start);
-			const lineSpan = (): Span => ({ file: src.file, line: lineIdx + 1, col: cmd.start - src.lineStart(lineIdx) + 1, length: cmd.end - cmd.start });
+
 			if (cmd.unterminated !== undefined) {
 				src.report("unterminated_quote", "quote is not closed on this line", cmd.unterminated);
 				return;
@@ -55,12 +55,12 @@ export function readSave(src: Source, model: Model, replay: Replayer, family: Fa
 				const name = spaced ? words[1]!.text : ft.slice(1);
 				if (!TABLES.has(name)) {
 					src.report("unknown_table", `unknown table "${name}"`, first, "tables are filter, nat, mangle, raw, security");
-					current = { table: undefined, span: lineSpan(), name };
+					current = { table: undefined, span: cmdSpan(src, cmd, lineIdx), name };
 					return;
 				}
 				const key = `${family}:${name}`;
-				if (committed.has(key)) src.report("table_reopened", `table ${name} appears again; like iptables-restore, this section replaces the earlier one`, lineSpan());
-				const sp = lineSpan();
+				if (committed.has(key)) src.report("table_reopened", `table ${name} appears again; like iptables-restore, this section replaces the earlier one`, cmdSpan(src, cmd, lineIdx));
+				const sp = cmdSpan(src, cmd, lineIdx);
 				const table = model.get(family, name as TableName) !== undefined && !committed.has(key) ? model.table(family, name as TableName, sp) : model.reset(family, name as TableName, sp);
 				current = { table, span: sp, name };
 				env = { src, family, defaultTable: table.name, allowTable: false, chainExists };
@@ -80,13 +80,13 @@ export function readSave(src: Source, model: Model, replay: Replayer, family: Fa
 				return;
 			}
 			if (current === undefined) {
-				src.report("rule_outside_table", "line appears before any *table header", lineSpan(), "start the section with *filter, *nat, …");
+				src.report("rule_outside_table", "line appears before any *table header", cmdSpan(src, cmd, lineIdx), "start the section with *filter, *nat, …");
 				return;
 			}
 			const table = current.table;
 			if (table === undefined) return; // inside an unknown table: already reported
 			if (c0 === 58 /* : */) {
-				declareChain(src, table, words, lineSpan());
+				declareChain(src, table, words, cmdSpan(src, cmd, lineIdx));
 				return;
 			}
 			let start = 0;
@@ -102,14 +102,19 @@ export function readSave(src: Source, model: Model, replay: Replayer, family: Fa
 			}
 			const pc = parseCommand(words, cmdEnv, start);
 			if (pc.op === undefined && !pc.failed) {
-				src.report("syntax_error", `unexpected line in table ${table.name}`, lineSpan(), "expected :CHAIN, -A CHAIN …, or COMMIT");
+				src.report("syntax_error", `unexpected line in table ${table.name}`, cmdSpan(src, cmd, lineIdx), "expected :CHAIN, -A CHAIN …, or COMMIT");
 				return;
 			}
-			const text = src.text.slice(src.lineStart(lineIdx), src.lineEnd(src.lineIndex(cmd.end - 1)));
+			const text = src.text.slice(src.lineStart(lineIdx), src.lineEnd(lineIdx));
 			replay.apply(pc, family, { file: src.file, line: lineIdx + 1, col: 1, length: text.length }, text, true);
 		},
 	});
 	closeMissing();
+}
+
+/** The span of a whole command line (made only when needed: most lines never need one). */
+function cmdSpan(src: Source, cmd: RawCommand, lineIdx: number): Span {
+	return { file: src.file, line: lineIdx + 1, col: cmd.start - src.lineStart(lineIdx) + 1, length: cmd.end - cmd.start };
 }
 
 function declareChain(src: Source, table: TableState, words: readonly Word[], span: Span): void {

@@ -71,8 +71,16 @@ export function parsePort(s: string): number | Bad {
 	return new Bad("invalid_port", `invalid port/service "${s}"`, "use a port number (ipt2nft knows only common service names)");
 }
 
-/** `a`, `a:b`, `:b`, `a:`, `:` (iptables fills 0 and 65535); lo must not exceed hi. */
+/**
+ * `a`, `a:b`, `:b`, `a:`, `:` (iptables fills 0 and 65535); lo must not exceed hi. With a `max`
+ * other than 65535 the bounds are plain numbers (lengths, seconds), not ports.
+ */
 export function parsePortRange(s: string, sep = ":", max = 65535): PortRange | Bad {
+	const r = parsePortRangeRaw(s, sep, max);
+	return isBad(r) && max !== 65535 && r.code === "invalid_port" ? new Bad("invalid_value", r.message, r.hint) : r;
+}
+
+function parsePortRangeRaw(s: string, sep: string, max: number): PortRange | Bad {
 	const i = s.indexOf(sep);
 	if (i < 0) {
 		const p = parseBounded(s, max);

@@ -46,6 +46,8 @@ export type Datatype =
 	| "uid"
 	| "gid"
 	| "integer"
+	| "classid"
+	| "dccp_pkttype"
 	| "verdict";
 
 interface Node {

@@ -57,7 +57,7 @@ export const PAYLOAD: Readonly<Record<string, Readonly<Record<string, FieldInfo>
 	udp: { sport: port, dport: port, length: int(16), checksum: int(16) },
 	udplite: { sport: port, dport: port, checksum: int(16) },
 	sctp: { sport: port, dport: port, vtag: int(32), checksum: int(32) },
-	dccp: { sport: port, dport: port, type: int(4) },
+	dccp: { sport: port, dport: port, type: f("dccp_pkttype", 4) },
 	th: { sport: port, dport: port },
 	icmp: {
 		type: f("icmp_type", 8),
@@ -106,7 +106,7 @@ export const META: Readonly<Record<string, FieldInfo>> = {
 	protocol: f("ether_type", 16),
 	nfproto: f("nf_proto", 8),
 	l4proto: f("inet_proto", 8),
-	priority: int(32),
+	priority: f("classid", 32),
 	mark: f("mark", 32),
 	iif: f("iface_index", 128),
 	iifname: f("ifname", 128),

@@ -36,6 +36,8 @@ export const WIDTH: Readonly<Record<Datatype, number>> = {
 	uid: 32,
 	gid: 32,
 	integer: 32,
+	classid: 32,
+	dccp_pkttype: 4,
 	verdict: 32,
 };
 
@@ -239,6 +241,19 @@ export const DSCP = t({
 export const BOOLEAN = t({ exists: 1, missing: 0, true: 1, false: 0 });
 export const LOG_LEVEL = t({ emerg: 0, alert: 1, crit: 2, err: 3, warn: 4, warning: 4, notice: 5, info: 6, debug: 7, audit: 8 });
 
+export const DCCP_PKTTYPE = t({
+	request: 0,
+	response: 1,
+	data: 2,
+	ack: 3,
+	dataack: 4,
+	closereq: 5,
+	close: 6,
+	reset: 7,
+	sync: 8,
+	syncack: 9,
+});
+
 const SYMBOLS: Partial<Record<Datatype, Table>> = {
 	inet_proto: INET_PROTO,
 	inet_service: SERVICES,
@@ -259,6 +274,7 @@ const SYMBOLS: Partial<Record<Datatype, Table>> = {
 	ecn: ECN,
 	dscp: DSCP,
 	boolean: BOOLEAN,
+	dccp_pkttype: DCCP_PKTTYPE,
 };
 
 export function symbolValue(dtype: Datatype, name: string): number | undefined {
@@ -367,6 +383,13 @@ function scalar(dtype: Datatype, width: number, s: string): bigint | undefined {
 		}
 		case "time":
 			return parseTime(s);
+		case "classid": {
+			// tc handles: `none`, `root`, `major:minor` in hex.
+			if (s === "none") return 0n;
+			if (s === "root") return 0xffffffffn;
+			const m = /^([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})$/.exec(s);
+			return m === null ? undefined : (BigInt(`0x${m[1]}`) << 16n) | BigInt(`0x${m[2]}`);
+		}
 		default: {
 			const sym = symbolValue(dtype, s);
 			if (sym !== undefined) return BigInt(sym);

@@ -1,7 +1,13 @@
 /** -m length --length a[:b] (IP packet length, 0..65535). */
 import type { Neg, PortRange } from "../../../compiler/ir/ipt.js";
 import { defineMatch, take } from "../extension.js";
-import { parsePortRange } from "../values.js";
+import { Bad, isBad, parsePortRange } from "../values.js";
+
+/** Same shape as a port range, but a refusal is about a length, not a port. */
+function lengthRange(t: string): PortRange | Bad {
+	const r = parsePortRange(t, ":", 65535);
+	return isBad(r) ? new Bad("invalid_value", r.message.replace("port", "length"), r.hint) : r;
+}
 
 interface S {
 	length?: Neg<PortRange>;
@@ -18,7 +24,7 @@ export const length = defineMatch<S>({
 				// Lengths are plain numbers (no service names): parse with a non-port maximum.
 				const t = v.args[0]!.text;
 				const r = /^[0-9]*(:[0-9]*)?$/.test(t)
-					? take(cx, parsePortRange(t, ":", 65535), v.args[0]!)
+					? take(cx, lengthRange(t), v.args[0]!)
 					: (cx.error("invalid_value", `invalid length "${t}": expected a[:b] in 0..65535`, v.args[0]!), undefined);
 				if (r) s.length = { value: r, neg: v.neg };
 			},

@@ -41,6 +41,9 @@ export function requireProto(cx: FinishContext, proto: number, name: string): bo
 	return true;
 }
 
+/** `-m tcp` without options (kube-proxy writes it on every rule): one shared node. */
+const EMPTY: TcpMatch = { kind: "tcp" };
+
 const SYN_MASK = TCP_FLAG_BITS.FIN | TCP_FLAG_BITS.SYN | TCP_FLAG_BITS.RST | TCP_FLAG_BITS.ACK;
 
 export const tcp = defineMatch<S>({
@@ -100,6 +103,7 @@ export const tcp = defineMatch<S>({
 	init: () => ({}),
 	finish: (s, cx) => {
 		if (!requireProto(cx, 6, "tcp")) return undefined;
+		if (s.sport === undefined && s.dport === undefined && s.flags === undefined && s.option === undefined) return EMPTY;
 		const m: { -readonly [K in keyof TcpMatch]: TcpMatch[K] } = { kind: "tcp" };
 		// `--sport :` (0:65535, not negated) matches everything: iptables drops it.
 		if (s.sport && !(s.sport.value.lo === 0 && s.sport.value.hi === 65535 && !s.sport.neg)) m.sport = s.sport;

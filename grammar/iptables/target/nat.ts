@@ -117,6 +117,10 @@ export function flagOptions<S extends FlagState>(persistent: boolean): OptionDef
 	return out;
 }
 
+const flagObjects: NatFlags[] = [];
+
+/** One shared (immutable) object per flag combination: NAT rules are many on kube-proxy hosts. */
 export function freezeFlags(f: FlagState["flags"]): NatFlags {
-	return { random: f.random, randomFully: f.randomFully, persistent: f.persistent };
+	const k = (f.random ? 1 : 0) | (f.randomFully ? 2 : 0) | (f.persistent ? 4 : 0);
+	return (flagObjects[k] ??= { random: f.random, randomFully: f.randomFully, persistent: f.persistent });
 }

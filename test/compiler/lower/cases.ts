@@ -7,6 +7,7 @@
 import type { Code } from "../../../compiler/ir/diagnostics.js";
 import type * as ipt from "../../../compiler/ir/ipt.js";
 import { ip4, ip6, neg, port, v4, v6, type RuleSpec } from "../build.js";
+import { EXT_CASES } from "./cases-ext.js";
 
 export interface Case {
 	readonly name: string;
@@ -188,6 +189,35 @@ export const CASES: readonly Case[] = [
 	{ name: "tcpmss set", table: "mangle", chain: "FORWARD", rule: { proto: neg(tcp), matches: [{ kind: "tcp", flags: neg({ mask: 0x06, comp: 0x02 }) }], target: { kind: "tcpmss", mss: 1400 } }, nft: ["tcp flags & (syn|rst) == syn tcp option maxseg size > 1400 tcp option maxseg size set 1400"], codes: ["lossy_translation"] },
 	{ name: "nfqueue", rule: { target: { kind: "nfqueue", num: 30, bypass: false, cpuFanout: false } }, nft: ["queue num 30"], kernelMissing: true },
 	{ name: "nfqueue balance bypass fanout", rule: { target: { kind: "nfqueue", num: 0, balanceTo: 3, bypass: true, cpuFanout: true } }, nft: ["queue num 0-3 bypass,fanout"], kernelMissing: true },
+	// ----- stateful: recent (one set per --seconds class of the list), connlimit, hashlimit, quota, ipset, SYNPROXY
+	{ name: "recent rcheck seconds", rule: { matches: [recent({ op: "rcheck", name: "ssh", seconds: 60 })], target: { kind: "drop" } }, nft: ["ip saddr @recent_ssh drop"] },
+	{ name: "recent update refreshes", rule: { matches: [recent({ op: "update", seconds: 60 })], target: { kind: "drop" } }, nft: ["ip saddr @recent_DEFAULT update @recent_DEFAULT { ip saddr } drop"] },
+	{ name: "recent ! rcheck rdest mask", rule: { matches: [recent({ op: "rcheck", neg: true, side: "dst", mask: 0xffffff00n })], target: { kind: "accept" } }, nft: ["ip daddr & 255.255.255.0 != @recent_DEFAULT accept"] },
+	{ name: "recent remove", rule: { matches: [recent({ op: "remove", name: "portscan" })], target: { kind: "accept" } }, nft: ["ip saddr @recent_portscan delete @recent_portscan { ip saddr } accept"] },
+	{ name: "recent set without readers is always true", rule: { matches: [recent({ op: "set" })], target: { kind: "accept" } }, nft: ["accept"] },
+	{ name: "recent rcheck reap (one class)", rule: { matches: [recent({ op: "rcheck", name: "KUBE-SEP-X", seconds: 10800, reap: true })], target: { kind: "jump", chain: "USER" } }, nft: ["ip saddr @recent_KUBE_SEP_X jump USER"] },
+	{ name: "recent ip6", family: "ip6", rule: { matches: [recent({ op: "update" })], target: { kind: "drop" } }, nft: ["ip6 saddr @recent_DEFAULT update @recent_DEFAULT { ip6 saddr } drop"] },
+	{ name: "recent hitcount refused", rule: { matches: [recent({ op: "update", seconds: 60, hitcount: 3 })], target: { kind: "drop" } }, nft: [], codes: ["inexpressible"] },
+	{ name: "recent rttl refused", rule: { matches: [recent({ op: "rcheck", rttl: true })], target: { kind: "drop" } }, nft: [], codes: ["inexpressible"] },
+	{ name: "recent ! set refused", rule: { matches: [recent({ op: "set", neg: true })], target: { kind: "drop" } }, nft: [], codes: ["inexpressible"] },
+	{ name: "connlimit above mask", rule: { proto: neg(tcp), matches: [{ kind: "connlimit", limit: 15, above: true, prefixLen: 24, side: "src" }], target: { kind: "drop" } }, nft: ["ip protocol tcp add @connlimit { ip saddr & 255.255.255.0 ct count over 15 } drop"] },
+	{ name: "connlimit upto daddr", rule: { matches: [{ kind: "connlimit", limit: 2, above: false, prefixLen: 32, side: "dst" }], target: { kind: "accept" } }, nft: ["add @connlimit { ip daddr ct count 2 } accept"] },
+	{ name: "connlimit ip6 /64", family: "ip6", rule: { matches: [{ kind: "connlimit", limit: 4, above: true, prefixLen: 64, side: "src" }], target: { kind: "drop" } }, nft: ["add @connlimit { ip6 saddr & ffff:ffff:ffff:ffff:: ct count over 4 } drop"] },
+	{ name: "hashlimit srcip/24 + dstport", rule: { proto: neg(tcp), matches: [hashlimit({ above: true, rate: 200, burst: 1000, keys: ["srcip", "dstport"], srcPrefix: 24 })], target: { kind: "drop" } }, nft: ["ip protocol tcp update @hashlimit_hl { ip saddr & 255.255.255.0 . tcp dport limit rate over 200/second burst 1000 packets } drop"] },
+	{ name: "hashlimit upto dstip", rule: { matches: [hashlimit({ rate: 125, keys: ["dstip"] })], target: { kind: "accept" } }, nft: ["update @hashlimit_hl { ip daddr limit rate 125/second burst 5 packets } accept"] },
+	{ name: "hashlimit without mode is one bucket", rule: { matches: [hashlimit({ rate: 10 })], target: { kind: "accept" } }, nft: ["limit rate 10/second burst 5 packets accept"] },
+	{ name: "hashlimit without mode, slow refill refused", rule: { matches: [hashlimit({ rate: 1, unit: "hour" })], target: { kind: "accept" } }, nft: [], codes: ["inexpressible"] },
+	{ name: "hashlimit port without protocol refused", rule: { matches: [hashlimit({ keys: ["dstport"] })], target: { kind: "accept" } }, nft: [], codes: ["inexpressible"] },
+	{ name: "hashlimit bytes refused", rule: { matches: [hashlimit({ mode: "bytes", rate: 20480, keys: ["dstip"] })], target: { kind: "drop" } }, nft: [], codes: ["inexpressible"] },
+	{ name: "hashlimit rate-match refused", rule: { matches: [hashlimit({ rateMatch: true, keys: ["srcip"] })], target: { kind: "drop" } }, nft: [], codes: ["inexpressible"] },
+	{ name: "quota", chain: "OUTPUT", rule: { matches: [{ kind: "quota", bytes: 111n, neg: false }], target: { kind: "accept" } }, nft: ["quota 111 bytes accept"] },
+	{ name: "quota negated", chain: "OUTPUT", rule: { matches: [{ kind: "quota", bytes: 111n, neg: true }], target: { kind: "drop" } }, nft: ["quota over 111 bytes drop"] },
+	{ name: "ipset written by SET, no catalogue", rule: { matches: [setMatch({ neg: true })], target: { kind: "ipset", add: { name: "seen", dirs: ["src"] }, exist: false } }, nft: ["ip saddr != @ipset_seen add @ipset_seen { ip saddr }"], codes: ["lossy_translation"] },
+	{ name: "SET del-set, exist add", rule: { target: { kind: "ipset", add: { name: "a", dirs: ["dst"] }, del: { name: "b", dirs: ["src"] }, exist: true } }, nft: ["update @ipset_a { ip daddr } delete @ipset_b { ip saddr }"], codes: ["lossy_translation", "lossy_translation"] },
+	{ name: "ipset without catalogue refused", rule: { matches: [setMatch({})], target: { kind: "drop" } }, nft: [], codes: ["missing_argument"] },
+	{ name: "ipset counter checks refused", rule: { matches: [setMatch({ counterChecks: ["--packets-gt 5"] })], target: { kind: "drop" } }, nft: [], codes: ["inexpressible"] },
+	{ name: "synproxy", rule: { proto: neg(tcp), matches: [{ kind: "tcp", dport: neg(port(80)) }, { kind: "state", state: neg(["INVALID", "UNTRACKED"]) }], target: { kind: "synproxy", mss: 1460, wscale: 7, sackPerm: true, timestamp: true, ecn: false } }, nft: ["tcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm"] },
+	{ name: "synproxy ecn refused", rule: { proto: neg(tcp), target: { kind: "synproxy", sackPerm: false, timestamp: false, ecn: true } }, nft: [], codes: ["inexpressible"] },
 	// ----- unknown parts: the parser's unsupported_extension stands alone (no new diagnostic)
 	{ name: "unknown match skipped silently", rule: { matches: [{ kind: "unknown", name: "foo", args: [] }], target: { kind: "accept" } }, nft: [], codes: [] },
 	{ name: "unknown target skipped silently", rule: { target: { kind: "unknown", name: "FOO", args: [] } }, nft: [], codes: [] },
@@ -201,4 +231,17 @@ export const CASES: readonly Case[] = [
 	{ name: "interface with quote refused", rule: { iif: neg({ name: 'e"0', wildcard: false }), target: { kind: "accept" } }, nft: [], codes: ["unsafe_string"] },
 	{ name: "interface with backslash refused", rule: { iif: neg({ name: "e\\0", wildcard: false }), target: { kind: "accept" } }, nft: [], codes: ["unsafe_string"] },
 	{ name: "interface with braces is quoted safely", rule: { iif: neg({ name: "a{b};c", wildcard: false }), target: { kind: "accept" } }, nft: ['iifname "a{b};c" accept'] },
+	...EXT_CASES,
 ];
+
+function recent(o: Partial<ipt.RecentMatch> & { op: ipt.RecentMatch["op"] }): ipt.RecentMatch {
+	return { kind: "recent", name: "DEFAULT", neg: false, side: "src", reap: false, rttl: false, ...o };
+}
+
+function hashlimit(o: Partial<ipt.HashlimitMatch>): ipt.HashlimitMatch {
+	return { kind: "hashlimit", name: "hl", above: false, mode: "packets", rate: 10, unit: "second", burst: 5, keys: [], srcPrefix: 32, dstPrefix: 32, expireMs: 10000, rateMatch: false, ...o };
+}
+
+function setMatch(o: Partial<ipt.SetMatch>): ipt.SetMatch {
+	return { kind: "set", name: "seen", dirs: ["src"], neg: false, returnNomatch: false, updateCounters: true, updateSubcounters: true, counterChecks: [], ...o };
+}

@@ -22,7 +22,7 @@ interface Rec {
 }
 
 const COVERED = new RegExp(
-	"^(?:iptables|ip6tables|lib(?:xt|ipt|ip6t)_(?:tcp|udp|icmp|icmp6|multiport|conntrack|state|addrtype|comment|mark|connmark|limit|mac|iprange|length|pkttype|owner|statistic|standard|REJECT|LOG|NFLOG|DNAT|SNAT|MASQUERADE|REDIRECT|MARK|CONNMARK|NOTRACK|CT|TCPMSS|NFQUEUE))$",
+	"^(?:iptables|ip6tables|lib(?:xt|ipt|ip6t)_(?:tcp|udp|icmp|icmp6|multiport|conntrack|state|addrtype|comment|mark|connmark|limit|mac|iprange|length|pkttype|owner|statistic|standard|REJECT|LOG|NFLOG|DNAT|SNAT|MASQUERADE|REDIRECT|MARK|CONNMARK|NOTRACK|CT|TCPMSS|NFQUEUE|hl|ttl|rt|frag|ah|esp|sctp|dccp|dscp|tos|ecn|rpfilter|physdev|policy|time|string|helper|devgroup|realm|cpu|cgroup|nfacct|socket|HL|TTL|CHECKSUM|DSCP|TOS|TPROXY|CLASSIFY|AUDIT|recent|connlimit|hashlimit|quota|set|SET|SYNPROXY))$",
 );
 const BUILTIN = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]);
 
@@ -38,8 +38,7 @@ function records(): Rec[] {
 		.filter((l) => l.trim() !== "")
 		.map((l) => JSON.parse(l) as Rec)
 		.filter((r) => ["ip", "ip6", "both"].includes(r.family) && COVERED.test(r.module))
-		// CT counts only for its --notrack lines; other CT options are kept as unsupported.
-		.filter((r) => r.module !== "libxt_CT" || r.rule.includes("--notrack"));
+		.filter((r) => ["ip", "ip6", "both"].includes(r.family));
 }
 
 function run(r: Rec, tool: string): { errors: string[]; all: string[]; rules: number } {

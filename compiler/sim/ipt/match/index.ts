@@ -1,0 +1,114 @@
+/** One compile function per match extension; the switch is the registry. */
+import type { Match } from "../../../ir/ipt.js";
+import { assertNever } from "../../../ir/span.js";
+import type { Compiled, CompileEnv } from "../types.js";
+import { compileAddrtype } from "./addrtype.js";
+import { compileComment } from "./comment.js";
+import { compileConnmark } from "./connmark.js";
+import { compileConntrack, compileState } from "./conntrack.js";
+import { compileIcmp } from "./icmp.js";
+import { compileIprange } from "./iprange.js";
+import { compileLength } from "./length.js";
+import { compileLimit } from "./limit.js";
+import { compileMac } from "./mac.js";
+import { compileMark } from "./mark.js";
+import { compileMultiport } from "./multiport.js";
+import { compileOwner } from "./owner.js";
+import { compilePkttype } from "./pkttype.js";
+import { compileStatistic } from "./statistic.js";
+import { compileTcp } from "./tcp.js";
+import { compileHl } from "./hl.js";
+import { compileDscp, compileTos } from "./dscp.js";
+import { compileEcn } from "./ecn.js";
+import { compilePortsOnly } from "./ports.js";
+import { compileUdp } from "./udp.js";
+
+function unsupported(what: string): Compiled {
+	return { unsupported: `match \`${what}\` is not supported by the simulator` };
+}
+
+export function compileMatch(m: Match, env: CompileEnv): Compiled {
+	switch (m.kind) {
+		case "tcp":
+			return compileTcp(m);
+		case "udp":
+			return compileUdp(m);
+		case "icmp":
+		case "icmpv6":
+			return compileIcmp(m);
+		case "multiport":
+			return compileMultiport(m);
+		case "conntrack":
+			return compileConntrack(m);
+		case "state":
+			return compileState(m);
+		case "addrtype":
+			return compileAddrtype(m, env.fam);
+		case "comment":
+			return compileComment();
+		case "mark":
+			return compileMark(m);
+		case "connmark":
+			return compileConnmark(m);
+		case "limit":
+			return compileLimit();
+		case "mac":
+			return compileMac(m);
+		case "iprange":
+			return compileIprange(m);
+		case "length":
+			return compileLength(m);
+		case "pkttype":
+			return compilePkttype(m);
+		case "owner":
+			return compileOwner(m);
+		case "statistic":
+			return compileStatistic(m);
+		case "hl":
+			return compileHl(m);
+		case "dscp":
+			return compileDscp(m);
+		case "tos":
+			return compileTos(m);
+		case "ecn":
+			return compileEcn(m);
+		case "nfacct":
+			return compileComment();
+		case "sctp":
+			return m.chunks ? unsupported("sctp --chunk-types") : compilePortsOnly(m);
+		case "dccp":
+			return m.types || m.option ? unsupported("dccp --dccp-types/--dccp-option") : compilePortsOnly(m);
+		// The packet model has no extension headers, SPIs, IPsec policy, clock, payload, helpers,
+		// device groups, realms, CPUs, cgroups, sockets or bridge ports: refuse rather than guess.
+		case "rt":
+		case "frag":
+		case "ah":
+		case "esp":
+		case "rpfilter":
+		case "physdev":
+		case "policy":
+		case "time":
+		case "string":
+		case "helper":
+		case "devgroup":
+		case "realm":
+		case "cpu":
+		case "cgroup":
+		case "socket":
+		case "recent":
+		case "connlimit":
+		case "set":
+			return unsupported(`-m ${m.kind}`);
+		// Rate and quota state is one switch on the packet (overLimit), like limit.
+		case "hashlimit":
+			return m.above ? (pkt) => pkt.overLimit : (pkt) => !pkt.overLimit;
+		case "quota": {
+			const neg = m.neg;
+			return (pkt) => !pkt.overLimit !== neg;
+		}
+		case "unknown":
+			return unsupported(`-m ${m.name}`);
+		default:
+			return assertNever(m, "match");
+	}
+}

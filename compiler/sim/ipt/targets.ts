@@ -1,0 +1,118 @@
+/** Target kinds as action codes, and their static payloads (built once per rule). */
+import type { Fam, Target } from "../../ir/ipt.js";
+import { assertNever } from "../../ir/span.js";
+import type { ChainOutcome, LogLine, NatAction } from "../model.js";
+
+export const A_NONE = 0;
+export const A_ACCEPT = 1;
+export const A_DROP = 2;
+export const A_OUTCOME = 3; // reject / queue: a precomputed ChainOutcome
+export const A_RETURN = 4;
+export const A_JUMP = 5;
+export const A_GOTO = 6;
+export const A_LOG = 7;
+export const A_MARK = 8;
+export const A_CTMARK_SET = 9;
+export const A_CTMARK_SAVE = 10;
+export const A_CTMARK_RESTORE = 11;
+export const A_NAT = 12;
+export const A_NOTRACK = 13;
+export const A_MSS = 14;
+export const A_UNSUPPORTED = 15;
+export const A_HL = 16; // value; mask 0 set, 1 inc, 2 dec
+export const A_TOS = 17; // tos' = (tos & ~mask) ^ value
+
+export interface TargetPlan {
+	readonly action: number;
+	readonly chain?: string;
+	readonly outcome?: ChainOutcome;
+	readonly log?: LogLine;
+	readonly nat?: NatAction;
+	readonly value?: number;
+	readonly mask?: number;
+	readonly mss?: number | "pmtu";
+	readonly verdict: string;
+	/** Why the simulator cannot model it (also: a target in a table the kernel refuses it in). */
+	readonly unsupported?: string;
+}
+
+const NAT_TABLE_ONLY = "is only valid in the nat table";
+
+export function planTarget(t: Target | undefined, table: string, fam: Fam): TargetPlan {
+	if (t === undefined) return { action: A_NONE, verdict: "(no target)" };
+	switch (t.kind) {
+		case "accept":
+			return { action: A_ACCEPT, verdict: "ACCEPT" };
+		case "drop":
+			return { action: A_DROP, verdict: "DROP" };
+		case "return":
+			return { action: A_RETURN, verdict: "RETURN" };
+		case "jump":
+			return { action: A_JUMP, chain: t.chain, verdict: `jump ${t.chain}` };
+		case "goto":
+			return { action: A_GOTO, chain: t.chain, verdict: `goto ${t.chain}` };
+		case "reject":
+			return { action: A_OUTCOME, outcome: { kind: "reject", with: t.with }, verdict: `REJECT ${t.with}` };
+		case "log":
+			return { action: A_LOG, log: { kind: "log", prefix: t.prefix ?? "", level: t.level }, verdict: "LOG" };
+		case "nflog":
+			return { action: A_LOG, log: { kind: "nflog", prefix: t.prefix ?? "", level: t.group }, verdict: "NFLOG" };
+		case "dnat":
+		case "snat": {
+			const r = t.range;
+			const nat: NatAction = {
+				kind: t.kind,
+				...(r.addrLo !== undefined ? { addrLo: r.addrLo, addrHi: r.addrHi ?? r.addrLo } : {}),
+				...(r.portLo !== undefined ? { portLo: r.portLo, portHi: r.portHi ?? r.portLo } : {}),
+			};
+			const plan = { action: A_NAT, nat, verdict: t.kind.toUpperCase() };
+			return table === "nat" ? plan : { ...plan, unsupported: `${t.kind.toUpperCase()} ${NAT_TABLE_ONLY}` };
+		}
+		case "masquerade":
+		case "redirect": {
+			const nat: NatAction = { kind: t.kind, ...(t.ports ? { portLo: t.ports.lo, portHi: t.ports.hi } : {}) };
+			const plan = { action: A_NAT, nat, verdict: t.kind.toUpperCase() };
+			return table === "nat" ? plan : { ...plan, unsupported: `${t.kind.toUpperCase()} ${NAT_TABLE_ONLY}` };
+		}
+		case "mark":
+			return { action: A_MARK, value: t.value >>> 0, mask: t.mask >>> 0, verdict: "MARK" };
+		case "connmark-set":
+			return { action: A_CTMARK_SET, value: t.value >>> 0, mask: t.mask >>> 0, verdict: "CONNMARK set" };
+		case "connmark-save":
+			return { action: A_CTMARK_SAVE, value: t.nfmask >>> 0, mask: t.ctmask >>> 0, verdict: "CONNMARK save" };
+		case "connmark-restore":
+			return { action: A_CTMARK_RESTORE, value: t.nfmask >>> 0, mask: t.ctmask >>> 0, verdict: "CONNMARK restore" };
+		case "notrack": {
+			const plan = { action: A_NOTRACK, verdict: "NOTRACK" };
+			return table === "raw" ? plan : { ...plan, unsupported: "NOTRACK / CT --notrack is only valid in the raw table" };
+		}
+		case "tcpmss":
+			return { action: A_MSS, mss: t.mss, verdict: `TCPMSS ${t.mss}` };
+		case "nfqueue":
+			// --queue-balance spreads flows by hash; the simulator queues to the first number.
+			return { action: A_OUTCOME, outcome: { kind: "queue", num: t.num, bypass: t.bypass }, verdict: `NFQUEUE ${t.num}` };
+		case "hl-set":
+			return { action: A_HL, value: t.value, mask: t.op === "set" ? 0 : t.op === "inc" ? 1 : 2, verdict: `${fam === 4 ? "TTL" : "HL"} ${t.op} ${t.value}` };
+		case "dscp-set":
+			// As a TOS rewrite: keep the ECN bits, set the six DSCP bits.
+			return { action: A_TOS, value: (t.dscp << 2) & 0xfc, mask: 0xfc, verdict: `DSCP ${t.dscp}` };
+		case "tos-set":
+			return { action: A_TOS, value: t.value & 0xff, mask: t.mask & 0xff, verdict: "TOS" };
+		case "checksum-fill":
+		case "classify":
+		case "audit":
+			// No effect on anything an outcome holds (checksums, skb->priority, audit records).
+			return { action: A_NONE, verdict: t.kind.toUpperCase() };
+		case "ct":
+			if (t.zone || t.helper) return { action: A_UNSUPPORTED, verdict: "CT", unsupported: "CT --zone/--helper is not modelled by the simulator" };
+			return { action: A_NONE, verdict: "CT" };
+		case "tproxy":
+		case "ipset":
+		case "synproxy":
+			return { action: A_UNSUPPORTED, verdict: t.kind.toUpperCase(), unsupported: `${t.kind.toUpperCase()} is not modelled by the simulator` };
+		case "unknown":
+			return { action: A_UNSUPPORTED, verdict: t.name, unsupported: `target \`-j ${t.name}\` is not supported by the simulator (${fam === 4 ? "iptables" : "ip6tables"})` };
+		default:
+			return assertNever(t, "target");
+	}
+}

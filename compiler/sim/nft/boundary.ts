@@ -1,0 +1,167 @@
+/**
+ * Every constant the nft rules compare against, with the interval edges on both sides (lo-1, lo,
+ * hi, hi+1), for the packet-corpus generator: packets built from these values reach every branch.
+ */
+import type * as A from "../../../grammar/nft/ast.js";
+import { typesOf } from "../../../grammar/nft/parser.js";
+import type { Fam } from "../../ir/ipt.js";
+import { wildcardMember, type BoundaryValues } from "../boundary.js";
+
+/** The shared shape (compiler/sim/boundary.ts), so the corpus generator merges both sides. */
+export type NftBoundaries = BoundaryValues;
+
+interface Acc {
+	v4: Set<bigint>;
+	v6: Set<bigint>;
+	ports: Set<number>;
+	ifaces: Set<string>;
+	marks: Set<number>;
+	protos: Set<number>;
+	icmpTypes: Set<number>;
+	tcpFlags: Set<number>;
+	fams: Set<Fam>;
+}
+
+function decodeName(v: bigint): string {
+	let s = "";
+	for (let i = 15; i >= 0; i--) {
+		const b = Number((v >> BigInt(i * 8)) & 0xffn);
+		if (b === 0) break;
+		s += String.fromCharCode(b);
+	}
+	return s;
+}
+
+function edges(lo: bigint, hi: bigint, max: bigint): bigint[] {
+	const out = [lo, hi];
+	if (lo > 0n) out.push(lo - 1n);
+	if (hi < max) out.push(hi + 1n);
+	return out;
+}
+
+function add(acc: Acc, dtype: A.Datatype, lo: bigint, hi: bigint, form: A.ScalarValue["form"]): void {
+	switch (dtype) {
+		case "ipv4_addr":
+			for (const v of edges(lo, hi, 0xffffffffn)) acc.v4.add(v);
+			return;
+		case "ipv6_addr":
+			for (const v of edges(lo, hi, (1n << 128n) - 1n)) acc.v6.add(v);
+			return;
+		case "inet_service":
+			for (const v of edges(lo, hi, 65535n)) acc.ports.add(Number(v));
+			return;
+		case "mark":
+			for (const v of edges(lo, hi, 0xffffffffn)) acc.marks.add(Number(v));
+			return;
+		case "inet_proto":
+			for (const v of edges(lo, hi, 255n)) acc.protos.add(Number(v));
+			return;
+		case "icmp_type":
+		case "icmpv6_type":
+			for (const v of edges(lo, hi, 255n)) acc.icmpTypes.add(Number(v));
+			return;
+		case "tcp_flag":
+			acc.tcpFlags.add(Number(lo));
+			for (let b = 0; b < 8; b++) acc.tcpFlags.add(Number(lo) ^ (1 << b));
+			return;
+		case "ifname":
+		case "iface_index": {
+			const name = decodeName(lo);
+			if (name !== "") acc.ifaces.add(name);
+			if (form === "wildcard") {
+				// A name that matches the wildcard and one that just misses it.
+				acc.ifaces.add(wildcardMember(name));
+				if (name.length > 0) acc.ifaces.add(`${name.slice(0, -1)}${String.fromCharCode(name.charCodeAt(name.length - 1) + 1)}`);
+			}
+			return;
+		}
+		default:
+			return;
+	}
+}
+
+function addKey(acc: Acc, types: readonly A.Datatype[], k: A.ElemKey): void {
+	const parts = k.kind === "concat" ? k.parts : [k];
+	parts.forEach((p, i) => add(acc, types[i] ?? "integer", p.lo, p.hi, p.form));
+}
+
+function exprTypes(e: A.NftExpr): A.Datatype[] {
+	return typesOf(e).map((t) => t.dtype);
+}
+
+/** Mark conventions of compiler/sim/boundary.ts: value, bits outside the mask set, lowest mask bit flipped. */
+function addMark(acc: Acc, value: number, mask: number): void {
+	acc.marks.add(value >>> 0);
+	acc.marks.add((value | ~mask) >>> 0);
+	const low = mask & -mask;
+	if (low !== 0) acc.marks.add((value ^ low) >>> 0);
+}
+
+export function nftBoundaryValues(ast: A.NftRuleset): NftBoundaries {
+	const acc: Acc = {
+		v4: new Set(),
+		v6: new Set(),
+		ports: new Set(),
+		ifaces: new Set(),
+		marks: new Set(),
+		protos: new Set(),
+		icmpTypes: new Set(),
+		tcpFlags: new Set(),
+		fams: new Set(),
+	};
+	for (const t of ast.tables) {
+		if (t.family === "ip" || t.family === "inet") acc.fams.add(4);
+		if (t.family === "ip6" || t.family === "inet") acc.fams.add(6);
+		for (const s of t.sets) {
+			for (const e of s.elems) {
+				addKey(acc, s.keyTypes, e.key);
+				if (e.data !== undefined && e.data.kind !== "verdict" && s.dataTypes !== undefined) addKey(acc, s.dataTypes, e.data);
+			}
+		}
+		for (const c of t.chains) {
+			for (const r of c.rules) {
+				for (const st of r.stmts) {
+					switch (st.kind) {
+						case "match": {
+							const types = exprTypes(st.left);
+							const right = st.right;
+							if (right.kind === "value" || right.kind === "concat") addKey(acc, types, right);
+							else if (right.kind === "set") for (const e of right.elems) addKey(acc, types, e.key);
+							else if (right.kind === "flags" && types[0] === "tcp_flag") add(acc, "tcp_flag", right.bits, right.bits, "single");
+							// Masked marks (`mark and 0xff == 0x10`): the value with the mask conventions.
+							if (st.left.kind === "binop" && st.left.op === "&" && st.left.right.kind === "const" && types[0] === "mark" && right.kind === "value") {
+								addMark(acc, Number(right.lo), Number(st.left.right.value));
+							} else if (types[0] === "mark" && right.kind === "value") addMark(acc, Number(right.lo), 0xffffffff);
+							break;
+						}
+						case "vmap":
+							if (st.map.kind === "set") for (const e of st.map.elems) addKey(acc, exprTypes(st.key), e.key);
+							break;
+						case "nat":
+							if (st.map !== undefined && st.map.map.kind === "set") for (const e of st.map.map.elems) addKey(acc, exprTypes(st.map.key), e.key);
+							if (st.port !== undefined) for (const v of [st.port.lo, st.port.hi]) acc.ports.add(v);
+							break;
+						case "set":
+							if (st.value.kind === "const" && st.value.dtype === "mark") acc.marks.add(Number(st.value.value));
+							break;
+						default:
+							break;
+					}
+				}
+			}
+		}
+	}
+	const sortB = (s: Set<bigint>): bigint[] => [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+	const sortN = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
+	return {
+		fams: acc.fams,
+		addrs4: sortB(acc.v4),
+		addrs6: sortB(acc.v6),
+		ports: sortN(acc.ports),
+		ifaces: [...acc.ifaces].sort(),
+		marks: sortN(acc.marks),
+		protos: sortN(acc.protos),
+		icmpTypes: sortN(acc.icmpTypes),
+		tcpFlags: sortN(acc.tcpFlags),
+	};
+}

@@ -1,0 +1,384 @@
+/**
+ * Expression → getter closures. A getter reads one value from the packet the way the kernel's
+ * expression loads it into a register, or returns undefined where the kernel would BREAK the rule
+ * (header absent, non-first fragment, no conntrack entry, no socket).
+ * Values up to 48 bits are JS numbers; wider ones (IPv6 addresses, interface names) are bigints.
+ */
+import type * as A from "../../../grammar/nft/ast.js";
+import { encodeName } from "../../../grammar/nft/symbols.js";
+import { diagnostic, type Diagnostic } from "../../ir/diagnostics.js";
+import type { EvalContext } from "../model.js";
+import { hasPorts, type Packet } from "../packet.js";
+
+export type Val = number | bigint;
+export type Getter = (p: Packet, c: EvalContext) => Val | undefined;
+
+/** Converts a decoded constant to the getter's representation for that width. */
+export function toVal(v: bigint, width: number): Val {
+	return width <= 48 ? Number(v) : v;
+}
+
+const nameCache = new Map<string, bigint>();
+/** Interned 16-byte encoding of an interface name (the hot path compares names as numbers). */
+export function nameKey(name: string): bigint {
+	let k = nameCache.get(name);
+	if (k === undefined) {
+		k = encodeName(name);
+		nameCache.set(name, k);
+	}
+	return k;
+}
+
+const ZERO_NAME = 0n;
+const PKTTYPE: Readonly<Record<Packet["pkttype"], number>> = { unicast: 0, broadcast: 1, multicast: 2 };
+const CT_STATE_BIT: Readonly<Record<Packet["ct"]["state"], number>> = {
+	invalid: 1,
+	established: 2,
+	related: 4,
+	new: 8,
+	untracked: 64,
+};
+const FIB_TYPE: Readonly<Record<string, number>> = { unspec: 0, unicast: 1, local: 2, broadcast: 3, multicast: 5 };
+
+/** Whether the packet has a conntrack entry (the kernel's nf_ct_get() != NULL). */
+export function tracked(p: Packet): boolean {
+	return p.ct.state !== "invalid" && p.ct.state !== "untracked";
+}
+
+export class GetterCompiler {
+	readonly diagnostics: Diagnostic[] = [];
+
+	/** Records an unmodelled expression; its getter never yields a value (the rule never matches). */
+	unsupported(what: string, span: A.NftExpr["span"]): Getter {
+		this.diagnostics.push(diagnostic("nft_unsupported", `${what} is not modelled by the simulator; the rule never matches here`, span));
+		return () => undefined;
+	}
+
+	compile(e: A.NftExpr): Getter {
+		switch (e.kind) {
+			case "payload":
+				return this.payload(e);
+			case "meta":
+				return this.meta(e);
+			case "ct":
+				return this.ct(e);
+			case "fib":
+				return this.fib(e);
+			case "numgen":
+				return this.unsupported(`${e.mode} outside a comparison, set lookup or map`, e.span);
+			case "tcpopt":
+				if (e.field !== undefined) return this.unsupported(`tcp option ${e.name} ${e.field}`, e.span);
+				return (p) => (p.proto === 6 && p.fragOffset === 0 ? (p.tcpOptions.includes(e.option) ? 1 : 0) : undefined);
+			case "exthdr":
+				return this.exthdr(e);
+			case "raw":
+				return this.raw(e);
+			case "const": {
+				const v = toVal(e.value, e.width);
+				return () => v;
+			}
+			case "binop":
+				return this.binop(e);
+			case "concat":
+				return this.unsupported("a concatenation outside a set lookup", e.span);
+			default: {
+				const never: never = e;
+				throw new Error(`internal error: expression ${JSON.stringify(never)}`);
+			}
+		}
+	}
+
+	private binop(e: A.BinopExpr): Getter {
+		const l = this.compile(e.left);
+		const r = this.compile(e.right);
+		const wide = e.width > 48;
+		if (wide) {
+			const mask = (1n << BigInt(e.width)) - 1n;
+			switch (e.op) {
+				case "&":
+					return (p, c) => bi(l(p, c), r(p, c), (a, b) => a & b);
+				case "|":
+					return (p, c) => bi(l(p, c), r(p, c), (a, b) => a | b);
+				case "^":
+					return (p, c) => bi(l(p, c), r(p, c), (a, b) => a ^ b);
+				case "<<":
+					return (p, c) => bi(l(p, c), r(p, c), (a, b) => (a << b) & mask);
+				case ">>":
+					return (p, c) => bi(l(p, c), r(p, c), (a, b) => a >> b);
+			}
+		}
+		const m = e.width >= 32 ? 0xffffffff : (1 << e.width) - 1;
+		switch (e.op) {
+			case "&":
+				return (p, c) => nu(l(p, c), r(p, c), (a, b) => (a & b) >>> 0);
+			case "|":
+				return (p, c) => nu(l(p, c), r(p, c), (a, b) => ((a | b) >>> 0) & m);
+			case "^":
+				return (p, c) => nu(l(p, c), r(p, c), (a, b) => ((a ^ b) >>> 0) & m);
+			case "<<":
+				return (p, c) => nu(l(p, c), r(p, c), (a, b) => ((a << b) >>> 0) & m);
+			case ">>":
+				return (p, c) => nu(l(p, c), r(p, c), (a, b) => a >>> b);
+		}
+	}
+
+	private payload(e: A.PayloadExpr): Getter {
+		const f = e.field;
+		switch (e.proto) {
+			case "ip":
+				switch (f) {
+					case "saddr":
+						return (p) => (p.fam === 4 ? Number(p.saddr) : undefined);
+					case "daddr":
+						return (p) => (p.fam === 4 ? Number(p.daddr) : undefined);
+					case "protocol":
+						return (p) => (p.fam === 4 ? p.proto : undefined);
+					case "ttl":
+						return (p) => (p.fam === 4 ? p.ttl : undefined);
+					case "length":
+						return (p) => (p.fam === 4 ? p.length : undefined);
+					case "dscp":
+						return (p) => (p.fam === 4 ? p.dscp : undefined);
+					case "ecn":
+						return (p) => (p.fam === 4 ? p.ecn : undefined);
+					case "version":
+						return (p) => (p.fam === 4 ? 4 : undefined);
+					case "hdrlength":
+						return (p) => (p.fam === 4 ? 5 : undefined);
+					case "frag-off":
+						// flags (reserved, DF, MF) and the 13-bit offset; DF is not modelled (0).
+						return (p) => (p.fam === 4 ? (p.moreFragments ? 0x2000 : 0) | (p.fragOffset & 0x1fff) : undefined);
+					default:
+						return this.unsupported(`ip ${f}`, e.span);
+				}
+			case "ip6":
+				switch (f) {
+					case "saddr":
+						return (p) => (p.fam === 6 ? p.saddr : undefined);
+					case "daddr":
+						return (p) => (p.fam === 6 ? p.daddr : undefined);
+					case "nexthdr":
+						return (p) => (p.fam === 6 ? p.proto : undefined);
+					case "hoplimit":
+						return (p) => (p.fam === 6 ? p.ttl : undefined);
+					case "length":
+						return (p) => (p.fam === 6 ? p.length - 40 : undefined);
+					case "dscp":
+						return (p) => (p.fam === 6 ? p.dscp : undefined);
+					case "ecn":
+						return (p) => (p.fam === 6 ? p.ecn : undefined);
+					case "version":
+						return (p) => (p.fam === 6 ? 6 : undefined);
+					default:
+						return this.unsupported(`ip6 ${f}`, e.span);
+				}
+			case "tcp":
+			case "udp":
+			case "udplite":
+			case "sctp":
+			case "dccp": {
+				const proto = { tcp: 6, udp: 17, udplite: 136, sctp: 132, dccp: 33 }[e.proto];
+				// Transport loads BREAK on non-first fragments (kernel: pkt->fragoff != 0).
+				if (f === "sport") return (p) => (p.proto === proto && p.fragOffset === 0 ? p.sport : undefined);
+				if (f === "dport") return (p) => (p.proto === proto && p.fragOffset === 0 ? p.dport : undefined);
+				if (f === "flags" && proto === 6) return (p) => (p.proto === 6 && p.fragOffset === 0 ? p.tcpFlags : undefined);
+				return this.unsupported(`${e.proto} ${f}`, e.span);
+			}
+			case "th":
+				if (f === "sport") return (p) => (hasPorts(p.proto) && p.fragOffset === 0 ? p.sport : undefined);
+				return (p) => (hasPorts(p.proto) && p.fragOffset === 0 ? p.dport : undefined);
+			case "icmp":
+				if (f === "type") return (p) => (p.fam === 4 && p.proto === 1 && p.fragOffset === 0 ? p.icmpType : undefined);
+				if (f === "code") return (p) => (p.fam === 4 && p.proto === 1 && p.fragOffset === 0 ? p.icmpCode : undefined);
+				return this.unsupported(`icmp ${f}`, e.span);
+			case "icmpv6":
+				if (f === "type") return (p) => (p.fam === 6 && p.proto === 58 && p.fragOffset === 0 ? p.icmpType : undefined);
+				if (f === "code") return (p) => (p.fam === 6 && p.proto === 58 && p.fragOffset === 0 ? p.icmpCode : undefined);
+				return this.unsupported(`icmpv6 ${f}`, e.span);
+			case "ether":
+				if (f === "saddr") return (p) => (p.srcMac !== undefined ? Number(p.srcMac) : undefined);
+				if (f === "type") return (p) => (p.srcMac !== undefined ? (p.fam === 4 ? 0x0800 : 0x86dd) : undefined);
+				return this.unsupported(`ether ${f}`, e.span);
+			default:
+				return this.unsupported(`${e.proto} ${f}`, e.span);
+		}
+	}
+
+	private meta(e: A.MetaExpr): Getter {
+		switch (e.key) {
+			case "length":
+				return (p) => p.length;
+			case "protocol":
+				return (p) => (p.fam === 4 ? 0x0800 : 0x86dd);
+			case "nfproto":
+				return (p) => (p.fam === 4 ? 2 : 10);
+			case "l4proto":
+				return (p) => p.proto;
+			case "mark":
+				return (p) => p.mark >>> 0;
+			// No device is the empty name / index 0 in the kernel, not a BREAK.
+			case "iifname":
+			case "iif":
+				return (p) => (p.iif !== undefined ? nameKey(p.iif) : ZERO_NAME);
+			case "oifname":
+			case "oif":
+				return (p) => (p.oif !== undefined ? nameKey(p.oif) : ZERO_NAME);
+			case "iiftype":
+				return (p) => (p.iif === undefined ? undefined : p.iif === "lo" ? 772 : 1);
+			case "oiftype":
+				return (p) => (p.oif === undefined ? undefined : p.oif === "lo" ? 772 : 1);
+			case "skuid":
+				return (p) => p.uid;
+			case "skgid":
+				return (p) => p.gid;
+			case "pkttype":
+				return (p) => PKTTYPE[p.pkttype];
+			case "nftrace":
+				return () => 0;
+			case "secpath":
+				return () => 0;
+			default:
+				return this.unsupported(`meta ${e.key}`, e.span);
+		}
+	}
+
+	private ct(e: A.CtExpr): Getter {
+		const tuple = (p: Packet): Packet["ct"]["orig"] => (tracked(p) ? (e.dir === "reply" ? p.ct.reply : p.ct.orig) : undefined);
+		switch (e.key) {
+			case "state":
+				return (p) => CT_STATE_BIT[p.ct.state];
+			case "status":
+				return (p) => (tracked(p) ? p.ct.status : undefined);
+			case "mark":
+				return (p) => (tracked(p) ? p.ct.mark >>> 0 : undefined);
+			case "direction":
+				return (p) => (tracked(p) ? (p.ct.dir === "original" ? 0 : 1) : undefined);
+			case "zone":
+				return (p) => (tracked(p) ? p.ct.zone : undefined);
+			case "expiration":
+				return (p) => (tracked(p) ? p.ct.expire * 1000 : undefined);
+			case "helper":
+				return (p) => (tracked(p) && p.ct.helper !== undefined ? nameKey(p.ct.helper) : undefined);
+			case "l3proto":
+				return (p) => (tracked(p) ? (p.fam === 4 ? 2 : 10) : undefined);
+			case "protocol":
+				return (p) => tuple(p)?.proto;
+			case "proto-src":
+				return (p) => tuple(p)?.sport;
+			case "proto-dst":
+				return (p) => tuple(p)?.dport;
+			case "saddr":
+			case "daddr": {
+				const src = e.key === "saddr";
+				if (e.width === 32)
+					return (p) => {
+						const t = p.fam === 4 ? tuple(p) : undefined;
+						return t === undefined ? undefined : Number(src ? t.saddr : t.daddr);
+					};
+				return (p) => {
+					const t = p.fam === 6 ? tuple(p) : undefined;
+					return t === undefined ? undefined : src ? t.saddr : t.daddr;
+				};
+			}
+			default:
+				return this.unsupported(`ct ${e.key}`, e.span);
+		}
+	}
+
+	private fib(e: A.FibExpr): Getter {
+		const useDaddr = e.flags.includes("daddr");
+		const iif = e.flags.includes("iif");
+		const oif = e.flags.includes("oif");
+		if (e.result === "type") {
+			return (p, c) => {
+				const addr = useDaddr ? p.daddr : p.saddr;
+				let t = c.addrType(p.fam, addr);
+				// `. iif` / `. oif`: local only when the address is on that very device.
+				if (t === "local" && (iif || oif)) {
+					const dev = iif ? p.iif : p.oif;
+					if (dev === undefined || !onDevice(c, dev, p.fam, addr)) t = "unicast";
+				}
+				return FIB_TYPE[t] ?? 0;
+			};
+		}
+		const asName = e.result === "oifname";
+		return (p, c) => {
+			const addr = useDaddr ? p.daddr : p.saddr;
+			let dev = routeDev(c, p.fam, addr);
+			// rpfilter form: the route back must leave through the input device.
+			if (iif && dev !== p.iif) dev = undefined;
+			if (dev === undefined) return asName ? ZERO_NAME : ZERO_NAME;
+			return nameKey(dev);
+		};
+	}
+
+	private exthdr(e: A.ExthdrExpr): Getter {
+		// The model carries no IPv6 extension headers except the fragment header (fragOffset/MF).
+		const isFrag = (p: Packet): boolean => p.fam === 6 && (p.fragOffset > 0 || p.moreFragments);
+		if (e.field === undefined) {
+			if (e.hdr === "frag") return (p) => (p.fam === 6 ? (isFrag(p) ? 1 : 0) : undefined);
+			return (p) => (p.fam === 6 ? 0 : undefined);
+		}
+		if (e.hdr === "frag" && e.field === "frag-off") return (p) => (isFrag(p) ? p.fragOffset : undefined);
+		if (e.hdr === "frag" && e.field === "more-fragments") return (p) => (isFrag(p) ? (p.moreFragments ? 1 : 0) : undefined);
+		if (e.hdr !== "frag") return () => undefined; // header absent: BREAK
+		return this.unsupported(`${e.hdr} ${e.field}`, e.span);
+	}
+
+	private raw(e: A.RawExpr): Getter {
+		const k = `${e.base},${e.offset},${e.len}`;
+		switch (k) {
+			case "th,0,16":
+				return (p) => (hasPorts(p.proto) && p.fragOffset === 0 ? p.sport : undefined);
+			case "th,16,16":
+				return (p) => (hasPorts(p.proto) && p.fragOffset === 0 ? p.dport : undefined);
+			case "nh,72,8":
+				return (p) => (p.fam === 4 ? p.proto : undefined);
+			case "nh,96,32":
+				return (p) => (p.fam === 4 ? Number(p.saddr) : undefined);
+			case "nh,128,32":
+				return (p) => (p.fam === 4 ? Number(p.daddr) : undefined);
+			case "nh,48,8":
+				return (p) => (p.fam === 6 ? p.proto : undefined);
+			case "nh,64,128":
+				return (p) => (p.fam === 6 ? p.saddr : undefined);
+			case "nh,192,128":
+				return (p) => (p.fam === 6 ? p.daddr : undefined);
+			default:
+				return this.unsupported(`raw payload @${k}`, e.span);
+		}
+	}
+}
+
+function nu(a: Val | undefined, b: Val | undefined, f: (a: number, b: number) => number): Val | undefined {
+	return typeof a === "number" && typeof b === "number" ? f(a, b) : undefined;
+}
+
+function bi(a: Val | undefined, b: Val | undefined, f: (a: bigint, b: bigint) => bigint): Val | undefined {
+	return typeof a === "bigint" && typeof b === "bigint" ? f(a, b) : undefined;
+}
+
+function onDevice(c: EvalContext, dev: string, fam: 4 | 6, addr: bigint): boolean {
+	for (const i of c.host.interfaces) {
+		if (i.name !== dev) continue;
+		for (const a of i.addrs) if (a.fam === fam && a.addr === addr) return true;
+	}
+	return false;
+}
+
+/** The device a route lookup for addr leaves through (local addresses: their device). */
+export function routeDev(c: EvalContext, fam: 4 | 6, addr: bigint): string | undefined {
+	for (const i of c.host.interfaces) for (const a of i.addrs) if (a.fam === fam && a.addr === addr) return i.name;
+	const bits = fam === 4 ? 32 : 128;
+	let best: string | undefined;
+	let bestLen = -1;
+	for (const r of c.host.routes) {
+		if (r.fam !== fam || r.len <= bestLen) continue;
+		const shift = BigInt(bits - r.len);
+		if (addr >> shift === r.dst >> shift) {
+			best = r.dev;
+			bestLen = r.len;
+		}
+	}
+	return best;
+}
