@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerTranslate } from "./translate.js";
+import { registerVerify } from "./verify.js";
 import { EXIT } from "./io.js";
 import type { Io } from "./io.js";
 
@@ -16,6 +17,7 @@ export function run(argv: readonly string[], io: Io): number {
 		.exitOverride()
 		.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 	registerTranslate(program, io, setExit);
+	registerVerify(program, io, setExit);
 	try {
 		program.parse(argv as string[], { from: "user" });
 	} catch (e) {

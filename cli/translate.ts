@@ -5,7 +5,9 @@ import { compile } from "../compiler/index.js";
 import type { InputFormat, OutputFormat, Preamble } from "../compiler/index.js";
 import type { Family, TableName } from "../compiler/ir/ipt.js";
 import { formatDiagnostics, summarize } from "../compiler/report/format.js";
+import { verifyTexts } from "../compiler/verify.js";
 import { EXIT, readInput } from "./io.js";
+import { reportVerify } from "./verify.js";
 import type { Io } from "./io.js";
 
 interface TranslateOpts {
@@ -16,6 +18,9 @@ interface TranslateOpts {
 	readonly format: OutputFormat;
 	readonly counters: boolean;
 	readonly preamble: Preamble;
+	readonly verify: boolean;
+	readonly packets: string;
+	readonly seed: string;
 }
 
 export function registerTranslate(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -44,6 +49,9 @@ export function registerTranslate(program: Command, io: Io, setExit: (code: numb
 				.choices(["none", "flush", "destroy"])
 				.default("none"),
 		)
+		.option("--verify", "after translating, run the differential simulator on input vs output (exit 1 on differences)", false)
+		.option("--packets <n>", "with --verify: scenarios in the packet corpus", "20000")
+		.option("--seed <s>", "with --verify: corpus seed", "1")
 		.addHelpText(
 			"after",
 			"\nExit codes: 0 everything translated; 2 input errors or anything untranslated (the output is still\nwritten, every untranslated rule is listed on stderr); 3 internal error.",
@@ -77,5 +85,24 @@ export function translateAction(file: string | undefined, opts: TranslateOpts, i
 			`ipt2nft: ${s.rulesIn} rules read, ${s.rulesOut} nft rules written, ${s.rulesFailed} input lines not translated; ${summarize(result.diagnostics)}\n`,
 		);
 	}
-	return result.ok ? EXIT.ok : EXIT.input;
+	if (!result.ok) return EXIT.input;
+	if (opts.verify) {
+		if (opts.format !== "text") {
+			io.stderr("ipt2nft: --verify needs --format text (the simulator reads nft text)\n");
+			return EXIT.input;
+		}
+		const outName = opts.output ?? "<output>";
+		const res = verifyTexts(input.text, result.output, {
+			oldFile: input.name,
+			newFile: outName,
+			packets: Number(opts.packets),
+			seed: Number(opts.seed),
+			...(opts.family ? { family: opts.family } : {}),
+			...(opts.table ? { table: opts.table } : {}),
+		});
+		// The report goes to stderr: stdout may be the ruleset itself.
+		const toStderr: Io = { ...io, stdout: io.stderr };
+		return reportVerify(res, new Map([[input.name, input.text], [outName, result.output]]), false, toStderr);
+	}
+	return EXIT.ok;
 }

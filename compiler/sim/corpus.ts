@@ -21,6 +21,11 @@ export interface CorpusOptions {
 	readonly host?: Host;
 	/** Share of scenarios that are 3-packet flows (default 0.3). */
 	readonly flowShare?: number;
+	/**
+	 * The host runs conntrack, whose defrag hook (priority -400) reassembles fragments before any
+	 * table sees them: generate no non-first fragments then.
+	 */
+	readonly defragmented?: boolean;
 }
 
 export interface Corpus {
@@ -36,7 +41,7 @@ const ICMP6 = [1, 2, 3, 128, 129, 133, 134, 135, 136];
 
 export function generateCorpus(bv: BoundaryValues, opts: CorpusOptions): Corpus {
 	const host = opts.host ?? defaultHost({ ifaces: bv.ifaces, addrs: [] });
-	const g = new Gen(bv, host, new Prng(opts.seed ^ 0x1f2e3d4c));
+	const g = new Gen(bv, host, new Prng(opts.seed ^ 0x1f2e3d4c), opts.defragmented ?? false);
 	const flowShare = opts.flowShare ?? 0.3;
 	const scenarios: Scenario[] = [];
 	let used = 0;
@@ -62,8 +67,10 @@ class Gen {
 	/** Probes in a seeded shuffled order, visited round-robin so N >= #probes covers every rule. */
 	private readonly probes: Probe[];
 	private probeAt = 0;
+	private readonly defragmented: boolean;
 
-	constructor(bv: BoundaryValues, host: Host, rng: Prng) {
+	constructor(bv: BoundaryValues, host: Host, rng: Prng, defragmented: boolean) {
+		this.defragmented = defragmented;
 		this.bv = bv;
 		this.rng = rng;
 		this.tables = new HostTables(host);
@@ -133,7 +140,7 @@ class Gen {
 		let saddr = probe?.saddr ?? this.addr(fam);
 		const daddr = probe?.daddr ?? this.addr(fam);
 		if (localGen && probe?.saddr === undefined && r.chance(0.7) && this.local[fam].length > 0) saddr = r.pick(this.local[fam]);
-		const frag = !flow && r.chance(0.04);
+		const frag = !flow && !this.defragmented && r.chance(0.04);
 		const fragOffset = frag ? (r.chance(0.5) ? 1 : r.int(2, 8191)) : 0;
 		const ports = hasPorts(proto) && fragOffset === 0;
 		const tcpFlags = proto === 6 && fragOffset === 0 ? (flow ? 0x02 : r.chance(0.5) && this.bv.tcpFlags.length > 0 ? r.pick(this.bv.tcpFlags) : r.pick(FLAGS)) : 0;
