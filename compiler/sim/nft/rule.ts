@@ -149,9 +149,15 @@ function compileStmt(s: A.NftStmt, env: RuleEnv): Step | undefined {
 			};
 		case "vmap":
 			return compileVmap(s, env);
-		case "tcpmss":
-			// The packet model carries no MSS value: clamping changes nothing that is compared.
-			return undefined;
+		case "tcpmss": {
+			// The packet carries no MSS value; record that a clamp was applied, as the iptables side
+			// does for TCPMSS, so a lost or extra clamp shows as a difference.
+			const mss: number | "pmtu" = s.size === "rt-mtu" ? "pmtu" : s.size;
+			return (p) => {
+				if (p.proto === 6 && p.fragOffset === 0) p.mssClamp = mss;
+				return NEXT;
+			};
+		}
 		default: {
 			const never: never = s;
 			throw new Error(`internal error: statement ${JSON.stringify(never)}`);
