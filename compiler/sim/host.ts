@@ -49,10 +49,14 @@ export function defaultHost(names: HostHints): Host {
 	];
 	let fresh4 = 0;
 	let fresh6 = 0;
+	const named = new Set(names.addrs.filter((h) => h.len === FAM_BITS[h.fam]).map((h) => `${h.fam}/${h.addr}`));
 	ifaceNames.forEach((name, i) => {
 		const addrs: { fam: Fam; addr: bigint; len: number }[] = [];
 		const add = (fam: Fam, net: bigint, len: number): void => {
-			const first = (net & prefixMask(fam, len)) + 1n;
+			// The host's own address must not be one the rules name as a single host (a container
+			// behind the bridge, a DNAT target): that would make it local and change its path.
+			let first = (net & prefixMask(fam, len)) + 1n;
+			while (named.has(`${fam}/${first}`)) first++;
 			addrs.push({ fam, addr: first, len });
 			used.push({ fam, addr: net & prefixMask(fam, len), len });
 		};

@@ -198,6 +198,11 @@ export function iptHostHints(rs: ipt.Ruleset): HostHints {
 					ifaces.add(n);
 					names.push(n);
 				}
+				// DNAT targets are hosts behind the box, never the box itself (no interface: they only
+				// keep the host's own addresses off them).
+				if (r.target?.kind === "dnat" && r.target.range.addrLo !== undefined) {
+					addrs.push({ iface: "", fam: r.target.fam, addr: r.target.range.addrLo, len: r.target.fam === 4 ? 32 : 128 });
+				}
 				for (const n of names) {
 					for (const a of [r.src, r.dst]) {
 						if (a && a.value.prefixLen !== undefined) addrs.push({ iface: n, fam: a.value.fam, addr: a.value.addr, len: a.value.prefixLen });
