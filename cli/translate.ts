@@ -19,7 +19,7 @@ interface TranslateOpts {
 	readonly counters: boolean;
 	readonly preamble: Preamble;
 	readonly verify: boolean;
-	readonly packets: string;
+	readonly packets?: string;
 	readonly seed: string;
 }
 
@@ -50,7 +50,7 @@ export function registerTranslate(program: Command, io: Io, setExit: (code: numb
 				.default("none"),
 		)
 		.option("--verify", "after translating, run the differential simulator on input vs output (exit 1 on differences)", false)
-		.option("--packets <n>", "with --verify: scenarios in the packet corpus", "20000")
+		.option("--packets <n>", "with --verify: scenarios in the packet corpus (default: as for verify)")
 		.option("--seed <s>", "with --verify: corpus seed", "1")
 		.addHelpText(
 			"after",
@@ -95,7 +95,7 @@ export function translateAction(file: string | undefined, opts: TranslateOpts, i
 		const res = verifyTexts(input.text, result.output, {
 			oldFile: input.name,
 			newFile: outName,
-			packets: Number(opts.packets),
+			...(opts.packets !== undefined ? { packets: Number(opts.packets) } : {}),
 			seed: Number(opts.seed),
 			...(opts.family ? { family: opts.family } : {}),
 			...(opts.table ? { table: opts.table } : {}),

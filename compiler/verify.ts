@@ -24,7 +24,7 @@ export interface VerifyTextsOptions {
 	readonly newFile: string;
 	readonly family?: Family;
 	readonly table?: TableName;
-	/** Scenarios in the corpus (default 20000). */
+	/** Scenarios in the corpus (default: 20000, or 8 per iptables rule on larger rulesets, at most 400k). */
 	readonly packets?: number;
 	readonly seed?: number;
 	/** Parsed JSON of a --host file; default: a host derived from both rulesets. */
@@ -64,7 +64,7 @@ export function verifyTexts(oldText: string, newText: string, opts: VerifyTextsO
 		host = defaultHost({ ifaces: [...new Set([...hints.ifaces, ...newBv.ifaces])], addrs: hints.addrs });
 	}
 	const corpus = generateCorpus(mergeBoundary(oldBv, newBv), {
-		packets: opts.packets ?? 20000,
+		packets: opts.packets ?? defaultPackets(parsedOld.ruleset),
 		seed: opts.seed ?? 1,
 		host,
 		defragmented: usesConntrack(parsedOld.ruleset),
@@ -89,4 +89,14 @@ export function usesConntrack(rs: ipt.Ruleset): boolean {
 			}
 	}
 	return false;
+}
+
+/**
+ * Probes are visited round-robin, one rule's fields at a time, so a large ruleset needs several
+ * packets per rule before every rule has been aimed at (kube-proxy: each service's dispatch).
+ */
+export function defaultPackets(rs: ipt.Ruleset): number {
+	let rules = 0;
+	for (const t of rs.tables) for (const c of t.chains) rules += c.rules.length;
+	return Math.min(400_000, Math.max(20_000, 8 * rules));
 }

@@ -1,10 +1,11 @@
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index.js";
 import { verifyTexts } from "../../compiler/verify.js";
 import { cli } from "../helpers/cli.js";
-import { CORPUS_REAL, EXAMPLES } from "../helpers/paths.js";
+import { CORPUS_REAL, EXAMPLES, SHARED } from "../helpers/paths.js";
 
 const PACKETS = 3000;
 
@@ -55,6 +56,25 @@ describe("verify: translations decide every packet like their input", () => {
 		console.log(
 			`verify tally: ${tally.equal} equal, ${tally.different} different, ${tally.refused} refused (simulator gaps), ${tally.untranslated} not fully translated\n${refusedRows.join("\n")}`,
 		);
+	});
+});
+
+describe("verify: kube-proxy (statistic load balancing compared as exact distributions)", () => {
+	const text = execFileSync("python3", [join(SHARED, "tools", "gen_kubeproxy.py"), "100"], { encoding: "utf8" });
+	const out = compile(text, { file: "kp100.rules" });
+
+	it("translates fully and verifies equal", () => {
+		expect(out.ok).toBe(true);
+		const res = verifyTexts(text, out.output, { oldFile: "kp100.rules", newFile: "kp100.nft" });
+		expect(res.kind).toBe("done");
+		if (res.kind === "done") expect(res.result.differences.map((d) => d.scenario.id)).toEqual([]);
+	});
+
+	it("catches one endpoint's probability changed from 1/2 to 2/5", () => {
+		const mutant = out.output.replace(/meta random & 0x7fffffff < 1073741824 /, "meta random & 0x7fffffff < 858993459 ");
+		expect(mutant).not.toBe(out.output);
+		const res = verifyTexts(text, mutant, { oldFile: "kp100.rules", newFile: "mutant.nft" });
+		expect(res.kind === "done" && !res.result.equal).toBe(true);
 	});
 });
 

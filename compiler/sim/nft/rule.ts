@@ -259,6 +259,8 @@ function isRandom(e: A.NftExpr): e is A.NumgenExpr {
 
 function compileMatch(m: A.MatchStmt, env: RuleEnv): Step {
 	if (isRandom(m.left)) return compileRandomMatch(m, m.left, env);
+	const randomMask = metaRandomMask(m.left);
+	if (randomMask !== undefined) return compileMetaRandomMatch(m, randomMask, env);
 	const right = m.right;
 	if (right.kind === "set" || right.kind === "setref") {
 		const src = setSource(right, env);
@@ -301,6 +303,60 @@ function compileMatch(m: A.MatchStmt, env: RuleEnv): Step {
 
 function leftType(e: A.NftExpr): A.Datatype {
 	return e.kind === "binop" ? leftType(e.left) : e.dtype;
+}
+
+/**
+ * `meta random` or `meta random & (2^k - 1)`: a value uniform over [0, mask] (how ipt2nft writes
+ * iptables' statistic match). Other masks are not uniform over an interval.
+ */
+function metaRandomMask(e: A.NftExpr): bigint | undefined {
+	const isRand = (x: A.NftExpr): boolean => x.kind === "meta" && x.key === "random";
+	if (isRand(e)) return 0xffffffffn;
+	if (e.kind === "binop" && e.op === "&" && isRand(e.left) && e.right.kind === "const") {
+		const mask = e.right.value;
+		if (((mask + 1n) & mask) === 0n) return mask;
+	}
+	return undefined;
+}
+
+/** The exact share of [0, mask] that passes the comparison, then one weighted choice. */
+function compileMetaRandomMatch(m: A.MatchStmt, mask: bigint, env: RuleEnv): Step {
+	const r = m.right;
+	if (r.kind !== "value") return unsupported(env, "meta random compared with a set", m.span);
+	const total = mask + 1n;
+	const below = (x: bigint): bigint => (x <= 0n ? 0n : x >= total ? total : x); // |[0, x)|
+	const inRange = below(r.hi + 1n) - below(r.lo);
+	let hits: bigint;
+	switch (m.op) {
+		case "==":
+		case "implicit":
+			hits = inRange;
+			break;
+		case "!=":
+		case "neg":
+			hits = total - inRange;
+			break;
+		case "<":
+			hits = below(r.lo);
+			break;
+		case "<=":
+			hits = below(r.hi + 1n);
+			break;
+		case ">":
+			hits = total - below(r.hi + 1n);
+			break;
+		case ">=":
+			hits = total - below(r.lo);
+			break;
+		default: {
+			const never: never = m.op;
+			throw new Error(`internal error: relational ${String(never)}`);
+		}
+	}
+	const prob = Number(hits) / Number(total);
+	if (prob >= 1) return () => NEXT;
+	if (prob <= 0) return () => BREAK;
+	return (_p, c) => (c.choose(prob) ? NEXT : BREAK);
 }
 
 /** Values numgen/hash can take, for enumeration. */
