@@ -1,7 +1,7 @@
 /** -m dccp: ports, --dccp-types list, --dccp-option N; needs -p dccp. */
 import type { DccpMatch, Neg, PortRange } from "../../../compiler/ir/ipt.js";
 import { defineMatch } from "../extension.js";
-import { portOption, requireProto } from "./tcp.js";
+import { portOptions, requireProto } from "./tcp.js";
 import { uint } from "./u32.js";
 
 /** iptables' names; INVALID stands for the reserved types 10..15. */
@@ -20,26 +20,7 @@ interface S {
 export const dccp = defineMatch<S>({
 	name: "dccp",
 	options: [
-		{
-			name: "source-port",
-			aliases: ["sport"],
-			arity: 1,
-			negatable: true,
-			apply: (s, v, cx) => {
-				const r = portOption(cx, v.args[0]!, v.neg);
-				if (r) s.sport = r;
-			},
-		},
-		{
-			name: "destination-port",
-			aliases: ["dport"],
-			arity: 1,
-			negatable: true,
-			apply: (s, v, cx) => {
-				const r = portOption(cx, v.args[0]!, v.neg);
-				if (r) s.dport = r;
-			},
-		},
+		...portOptions<S>(),
 		{
 			name: "dccp-types",
 			arity: 1,

@@ -4,7 +4,7 @@
  */
 import type { Neg, PortRange, SctpChunk, SctpMatch } from "../../../compiler/ir/ipt.js";
 import { defineMatch } from "../extension.js";
-import { portOption, requireProto } from "./tcp.js";
+import { portOptions, requireProto } from "./tcp.js";
 
 /** iptables' chunk names -> type numbers, and the flag letters each type knows (bit 0 first). */
 export const SCTP_CHUNKS: Readonly<Record<string, { readonly type: number; readonly flags: string }>> = {
@@ -41,26 +41,7 @@ interface S {
 export const sctp = defineMatch<S>({
 	name: "sctp",
 	options: [
-		{
-			name: "source-port",
-			aliases: ["sport"],
-			arity: 1,
-			negatable: true,
-			apply: (s, v, cx) => {
-				const r = portOption(cx, v.args[0]!, v.neg);
-				if (r) s.sport = r;
-			},
-		},
-		{
-			name: "destination-port",
-			aliases: ["dport"],
-			arity: 1,
-			negatable: true,
-			apply: (s, v, cx) => {
-				const r = portOption(cx, v.args[0]!, v.neg);
-				if (r) s.dport = r;
-			},
-		},
+		...portOptions<S>(),
 		{
 			name: "chunk-types",
 			arity: 2,

@@ -1,6 +1,6 @@
 /** -m tcp: ports, flags, option; needs `-p tcp` (the kernel refuses it otherwise). */
 import { TCP_FLAG_BITS, type Neg, type PortRange, type TcpFlag, type TcpMatch } from "../../../compiler/ir/ipt.js";
-import { defineMatch, take, type ExtContext, type FinishContext } from "../extension.js";
+import { defineMatch, take, type ExtContext, type FinishContext, type OptionDef } from "../extension.js";
 import { Bad, parseDec, parsePortRange } from "../values.js";
 import type { Word } from "../words.js";
 
@@ -41,14 +41,9 @@ export function requireProto(cx: FinishContext, proto: number, name: string): bo
 	return true;
 }
 
-/** `-m tcp` without options (kube-proxy writes it on every rule): one shared node. */
-const EMPTY: TcpMatch = { kind: "tcp" };
-
-const SYN_MASK = TCP_FLAG_BITS.FIN | TCP_FLAG_BITS.SYN | TCP_FLAG_BITS.RST | TCP_FLAG_BITS.ACK;
-
-export const tcp = defineMatch<S>({
-	name: "tcp",
-	options: [
+/** `--sport`/`--dport` (and their long names), the same for tcp, udp, sctp and dccp. */
+export function portOptions<S extends { sport?: Neg<PortRange>; dport?: Neg<PortRange> }>(): OptionDef<S>[] {
+	return [
 		{
 			name: "source-port",
 			aliases: ["sport"],
@@ -69,6 +64,18 @@ export const tcp = defineMatch<S>({
 				if (r) s.dport = r;
 			},
 		},
+	];
+}
+
+/** `-m tcp` without options (kube-proxy writes it on every rule): one shared node. */
+const EMPTY: TcpMatch = { kind: "tcp" };
+
+const SYN_MASK = TCP_FLAG_BITS.FIN | TCP_FLAG_BITS.SYN | TCP_FLAG_BITS.RST | TCP_FLAG_BITS.ACK;
+
+export const tcp = defineMatch<S>({
+	name: "tcp",
+	options: [
+		...portOptions<S>(),
 		{
 			name: "tcp-flags",
 			arity: 2,

@@ -1,7 +1,7 @@
 /** -m udp: ports; needs `-p udp`. */
 import type { Neg, PortRange, UdpMatch } from "../../../compiler/ir/ipt.js";
 import { defineMatch } from "../extension.js";
-import { portOption, requireProto } from "./tcp.js";
+import { portOptions, requireProto } from "./tcp.js";
 
 interface S {
 	sport?: Neg<PortRange>;
@@ -13,26 +13,7 @@ const EMPTY: UdpMatch = { kind: "udp" };
 export const udp = defineMatch<S>({
 	name: "udp",
 	options: [
-		{
-			name: "source-port",
-			aliases: ["sport"],
-			arity: 1,
-			negatable: true,
-			apply: (s, v, cx) => {
-				const r = portOption(cx, v.args[0]!, v.neg);
-				if (r) s.sport = r;
-			},
-		},
-		{
-			name: "destination-port",
-			aliases: ["dport"],
-			arity: 1,
-			negatable: true,
-			apply: (s, v, cx) => {
-				const r = portOption(cx, v.args[0]!, v.neg);
-				if (r) s.dport = r;
-			},
-		},
+		...portOptions<S>(),
 	],
 	init: () => ({}),
 	finish: (s, cx) => {
