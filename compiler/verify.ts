@@ -30,6 +30,11 @@ export interface VerifyTextsOptions {
 	/** Parsed JSON of a --host file; default: a host derived from both rulesets. */
 	readonly host?: unknown;
 	readonly maxDifferences?: number;
+	/**
+	 * The host runs conntrack (so nf_defrag reassembles fragments before every table) even if the
+	 * iptables rules do not need it. Default: only when the rules use it.
+	 */
+	readonly conntrack?: boolean;
 }
 
 export type VerifyTextsResult =
@@ -67,7 +72,7 @@ export function verifyTexts(oldText: string, newText: string, opts: VerifyTextsO
 		packets: opts.packets ?? defaultPackets(parsedOld.ruleset),
 		seed: opts.seed ?? 1,
 		host,
-		defragmented: usesConntrack(parsedOld.ruleset),
+		defragmented: opts.conntrack ?? usesConntrack(parsedOld.ruleset),
 	});
 	const result = verify(oldSide, newSide, corpus, host, { maxDifferences: opts.maxDifferences ?? 20 });
 	return { kind: "done", result, host, diagnostics: inputDiags };

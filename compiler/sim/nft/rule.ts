@@ -108,6 +108,9 @@ function compileStmt(s: A.NftStmt, env: RuleEnv): Step | undefined {
 		case "counter":
 			return undefined;
 		case "log": {
+			// `log level audit` writes an audit record, not a log line; the iptables side (AUDIT)
+			// keeps audit records out of the outcome too.
+			if (s.group === undefined && s.level === 8) return undefined;
 			const line: LogLine =
 				s.group !== undefined
 					? { kind: "nflog", prefix: s.prefix ?? "", level: s.group }
