@@ -1,6 +1,7 @@
 /** Shared parsing for the NAT targets: address/port ranges, flags and where they may be used. */
-import type { BuiltinChain, NatFlags, NatRange, PortRange, TableName } from "../../../compiler/ir/ipt.js";
-import type { ExtContext, FinishContext, OptionDef } from "../extension.js";
+import type { BuiltinChain, NatFlags, NatRange, PortRange, TableName, Target } from "../../../compiler/ir/ipt.js";
+import { defineTarget, take } from "../extension.js";
+import type { ExtContext, Extension, FinishContext, OptionDef } from "../extension.js";
 import { Bad, isBad, parseAddr, parseUint, servicePort } from "../values.js";
 
 /** Protocols whose ports NAT can rewrite. */
@@ -123,4 +124,40 @@ const flagObjects: NatFlags[] = [];
 export function freezeFlags(f: FlagState["flags"]): NatFlags {
 	const k = (f.random ? 1 : 0) | (f.randomFully ? 2 : 0) | (f.persistent ? 4 : 0);
 	return (flagObjects[k] ??= { random: f.random, randomFully: f.randomFully, persistent: f.persistent });
+}
+
+interface AddrNatState extends FlagState {
+	range?: NatRange;
+}
+
+/** DNAT and SNAT: one address/port range option, the NAT flags, and a fixed table and chains. */
+export function addrNatTarget(
+	name: "DNAT" | "SNAT",
+	option: "to-destination" | "to-source",
+	hooks: readonly BuiltinChain[],
+): Extension<Target> {
+	return defineTarget<AddrNatState>({
+		name,
+		options: [
+			{
+				name: option,
+				arity: 1,
+				apply: (s, v, cx) => {
+					const r = take(cx, parseNatRange(v.args[0]!.text, cx), v.args[0]!);
+					if (r) s.range = r;
+				},
+			},
+			...flagOptions<AddrNatState>(true),
+		],
+		init: () => ({ flags: { random: false, randomFully: false, persistent: false } }),
+		finish: (s, cx): Target | undefined => {
+			if (s.range === undefined) {
+				cx.error("missing_argument", `${name} needs --${option}`, cx.nameWord);
+				return undefined;
+			}
+			if (s.range.portLo !== undefined && !needsPortProto(cx, name)) return undefined;
+			if (!checkPlace(cx, name, "nat", hooks)) return undefined;
+			return { kind: name === "DNAT" ? "dnat" : "snat", range: s.range, flags: freezeFlags(s.flags), fam: cx.fam };
+		},
+	});
 }
