@@ -5,6 +5,8 @@ import { compile } from "../compiler/index.js";
 import type { InputFormat, OutputFormat, Preamble } from "../compiler/index.js";
 import type { Family, TableName } from "../compiler/ir/ipt.js";
 import { formatDiagnostics, summarize } from "../compiler/report/format.js";
+import { formatExplain } from "../compiler/report/explain.js";
+import type { OptLevel } from "../compiler/passes/pass.js";
 import { verifyTexts } from "../compiler/verify.js";
 import { EXIT, readInput } from "./io.js";
 import { reportVerify } from "./verify.js";
@@ -21,6 +23,8 @@ interface TranslateOpts {
 	readonly verify: boolean;
 	readonly packets?: string;
 	readonly seed: string;
+	readonly optimize: string;
+	readonly explain: boolean;
 }
 
 export function registerTranslate(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -43,6 +47,15 @@ export function registerTranslate(program: Command, io: Io, setExit: (code: numb
 			new Option("--input-format <fmt>", "input syntax").choices(["auto", "save", "dump", "script"]).default("auto"),
 		)
 		.addOption(new Option("--format <fmt>", "output: nft text or libnftables JSON").choices(["text", "json"]).default("text"))
+		.addOption(
+			new Option(
+				"-O, --optimize <level>",
+				"0: line by line (like iptables-restore-translate); 1: sets, concatenations, verdict and NAT maps, chain inlining, dead rules, keeping every table's name and family; 2: also fold ip + ip6 tables into one inet table where they agree",
+			)
+				.choices(["0", "1", "2"])
+				.default("1"),
+		)
+		.option("--explain", "print every optimisation to stderr with the input lines it merged or removed", false)
 		.option("--counters", "keep the input's packet/byte counters", false)
 		.addOption(
 			new Option("--preamble <kind>", "what to put before the tables so loading replaces the host's ruleset")
@@ -73,7 +86,9 @@ export function translateAction(file: string | undefined, opts: TranslateOpts, i
 		counters: opts.counters,
 		preamble: opts.preamble,
 		outputFormat: opts.format,
+		optimize: Number(opts.optimize) as OptLevel,
 	});
+	if (opts.explain) io.stderr(formatExplain(result.changes, new Map([[input.name, input.text]])));
 	if (opts.output) writeFileSync(opts.output, result.output);
 	else io.stdout(result.output);
 	if (result.diagnostics.length > 0) {

@@ -1,6 +1,6 @@
 /**
  * The library's entry points, each readable top to bottom as a pipeline:
- *   compile(): parse iptables -> lower to the nft IR -> emit nft text or JSON.
+ *   compile(): parse iptables -> lower to the nft IR -> optimise (passes) -> emit nft text or JSON.
  */
 import { parseIptables } from "../grammar/iptables/index.js";
 import type { Diagnostic } from "./ir/diagnostics.js";
@@ -9,6 +9,8 @@ import type { Family, TableName } from "./ir/ipt.js";
 import type * as ipt from "./ir/ipt.js";
 import type * as nft from "./ir/nft.js";
 import { lower } from "./lower/index.js";
+import { optimise } from "./passes/pipeline.js";
+import type { Change, OptLevel } from "./passes/pass.js";
 import { emitText } from "./emit/text.js";
 import { emitJson } from "./emit/json.js";
 
@@ -25,6 +27,8 @@ export interface CompileOptions {
 	readonly counters?: boolean;
 	readonly preamble?: Preamble;
 	readonly outputFormat?: OutputFormat;
+	/** -O level; 1 (every pass that keeps tables' names and families) when absent. */
+	readonly optimize?: OptLevel;
 }
 
 export interface CompileStats {
@@ -42,7 +46,10 @@ export interface CompileResult {
 	/** False when anything was not translated: callers must not exit 0. */
 	readonly ok: boolean;
 	readonly ipt: ipt.Ruleset;
+	/** The optimised ruleset that was emitted. */
 	readonly nft: nft.Ruleset;
+	/** What the passes changed, in order (for --explain). */
+	readonly changes: readonly Change[];
 	readonly stats: CompileStats;
 }
 
@@ -54,20 +61,22 @@ export function compile(text: string, opts: CompileOptions): CompileResult {
 		format: opts.inputFormat ?? "auto",
 	});
 	const lowered = lower(parsed.ruleset, { counters: opts.counters ?? false });
+	const optimised = optimise(lowered.ruleset, opts.optimize ?? 1);
 	const output =
 		(opts.outputFormat ?? "text") === "json"
-			? emitJson(lowered.ruleset)
-			: emitText(lowered.ruleset, { preamble: opts.preamble ?? "none" });
-	const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics];
+			? emitJson(optimised.ruleset)
+			: emitText(optimised.ruleset, { preamble: opts.preamble ?? "none" });
+	const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics, ...optimised.diagnostics];
 	return {
 		output,
 		diagnostics,
 		ok: !hasErrors(diagnostics),
 		ipt: parsed.ruleset,
-		nft: lowered.ruleset,
+		nft: optimised.ruleset,
+		changes: optimised.changes,
 		stats: {
 			rulesIn: countIptRules(parsed.ruleset),
-			rulesOut: countNftRules(lowered.ruleset),
+			rulesOut: countNftRules(optimised.ruleset),
 			rulesFailed: new Set(
 				diagnostics.filter((d) => d.severity === "error" && d.span).map((d) => `${d.span!.file}:${d.span!.line}`),
 			).size,

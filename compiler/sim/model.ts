@@ -85,6 +85,12 @@ export interface EvalContext {
 	 * building TraceStep objects on the hot path. Absent means true.
 	 */
 	readonly tracing?: boolean;
+	/**
+	 * Optional: told how many rules the evaluator examined, counted the way the kernel walks a
+	 * chain (every rule before the one that ends it), whatever index the evaluator uses; for the
+	 * "rule evaluations per packet" statistic that compares linear iptables with nft sets/vmaps.
+	 */
+	countRules?(n: number): void;
 	log(line: LogLine): void;
 	/** Called by a NAT rule; the evaluator then ends the chain with accept, as the kernel does. */
 	nat(action: NatAction): void;
