@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { compile } from "../compiler/index.js";
@@ -25,6 +25,7 @@ interface TranslateOpts {
 	readonly seed: string;
 	readonly optimize: string;
 	readonly explain: boolean;
+	readonly ipset?: string;
 }
 
 export function registerTranslate(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -57,6 +58,7 @@ export function registerTranslate(program: Command, io: Io, setExit: (code: numb
 		)
 		.option("--explain", "print every optimisation to stderr with the input lines it merged or removed", false)
 		.option("--counters", "keep the input's packet/byte counters", false)
+		.option("--ipset <file>", "the host's `ipset save` output: the sets -m set / -j SET use become named nft sets")
 		.addOption(
 			new Option("--preamble <kind>", "what to put before the tables so loading replaces the host's ruleset")
 				.choices(["none", "flush", "destroy"])
@@ -78,7 +80,17 @@ export function translateAction(file: string | undefined, opts: TranslateOpts, i
 		io.stderr(`ipt2nft: ${input.message}\n`);
 		return EXIT.input;
 	}
+	let ipset: { text: string; file: string } | undefined;
+	if (opts.ipset !== undefined) {
+		try {
+			ipset = { text: readFileSync(opts.ipset, "utf8"), file: opts.ipset };
+		} catch (e) {
+			io.stderr(`ipt2nft: cannot read --ipset ${opts.ipset}: ${e instanceof Error ? e.message : String(e)}\n`);
+			return EXIT.input;
+		}
+	}
 	const result = compile(input.text, {
+		...(ipset !== undefined ? { ipset } : {}),
 		file: input.name,
 		...(opts.family ? { family: opts.family } : {}),
 		...(opts.table ? { table: opts.table } : {}),
@@ -88,11 +100,12 @@ export function translateAction(file: string | undefined, opts: TranslateOpts, i
 		outputFormat: opts.format,
 		optimize: Number(opts.optimize) as OptLevel,
 	});
-	if (opts.explain) io.stderr(formatExplain(result.changes, new Map([[input.name, input.text]])));
+	const sources = new Map([[input.name, input.text], ...(ipset !== undefined ? [[ipset.file, ipset.text] as const] : [])]);
+	if (opts.explain) io.stderr(formatExplain(result.changes, sources));
 	if (opts.output) writeFileSync(opts.output, result.output);
 	else io.stdout(result.output);
 	if (result.diagnostics.length > 0) {
-		io.stderr(formatDiagnostics(result.diagnostics, new Map([[input.name, input.text]])) + "\n");
+		io.stderr(formatDiagnostics(result.diagnostics, sources) + "\n");
 	}
 	const s = result.stats;
 	if (!result.ok || result.diagnostics.length > 0) {

@@ -4,6 +4,8 @@ import { Option } from "commander";
 import type { Family } from "../compiler/ir/ipt.js";
 import { formatDiagnostics } from "../compiler/report/format.js";
 import { differenceToJson, formatDifference } from "../compiler/sim/diff.js";
+import { verifyKernel } from "../compiler/kernel/index.js";
+import { formatKernelReport, kernelReportJson, kernelReportOk } from "../compiler/kernel/report.js";
 import { verifyTexts } from "../compiler/verify.js";
 import type { VerifyTextsResult } from "../compiler/verify.js";
 import { EXIT, readInput } from "./io.js";
@@ -15,6 +17,9 @@ export interface VerifyCliOpts {
 	readonly host?: string;
 	readonly json: boolean;
 	readonly family?: Family;
+	readonly kernel?: boolean;
+	readonly sim?: boolean;
+	readonly settle?: string;
 }
 
 export function registerVerify(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -28,7 +33,13 @@ export function registerVerify(program: Command, io: Io, setExit: (code: number)
 		.option("--host <file>", "host description JSON (interfaces, addresses, routes)")
 		.addOption(new Option("--family <family>", "family of the iptables input").choices(["ip", "ip6"]))
 		.option("--json", "machine-readable report", false)
-		.addHelpText("after", "\nExit codes: 0 equal; 1 differences found; 2 input errors or constructs the simulator cannot model.")
+		.option("--kernel", "replay the packets through the real kernel: the old rules loaded with iptables-legacy-restore, the new with nft -f, each in its own network namespaces (root; default 200 packets)", false)
+		.option("--sim", "with --kernel: also report where the simulator's prediction differs from the kernel", false)
+		.option("--settle <ms>", "with --kernel: quiet time that closes a packet's observation", "5")
+		.addHelpText(
+			"after",
+			"\nExit codes: 0 equal; 1 differences found (with --kernel --sim also: the simulator disagrees with the kernel);\n2 input errors, constructs the simulator cannot model, or (--kernel) no root / no network namespaces.",
+		)
 		.action((oldFile: string, newFile: string, opts: VerifyCliOpts) => setExit(verifyAction(oldFile, newFile, opts, io)));
 }
 
@@ -42,6 +53,10 @@ export function verifyAction(oldFile: string, newFile: string, opts: VerifyCliOp
 		}
 	}
 	if (!oldIn.ok || !newIn.ok) return EXIT.input;
+	if (opts.sim && !opts.kernel) {
+		io.stderr("ipt2nft: --sim compares the simulator with the kernel; use it with --kernel\n");
+		return EXIT.input;
+	}
 	const packets = opts.packets === undefined ? undefined : Number(opts.packets);
 	const seed = Number(opts.seed);
 	if ((packets !== undefined && (!Number.isInteger(packets) || packets < 1)) || !Number.isInteger(seed)) {
@@ -57,6 +72,18 @@ export function verifyAction(oldFile: string, newFile: string, opts: VerifyCliOp
 			return EXIT.input;
 		}
 	}
+	const sources = new Map([
+		[oldIn.name, oldIn.text],
+		[newIn.name, newIn.text],
+	]);
+	if (opts.kernel) {
+		const settle = Number(opts.settle ?? "5");
+		if (!(settle > 0)) {
+			io.stderr("ipt2nft: --settle must be a positive number of milliseconds\n");
+			return EXIT.input;
+		}
+		return kernelAction(oldIn.text, newIn.text, { oldFile: oldIn.name, newFile: newIn.name, packets, seed, host, settle, family: opts.family }, sources, opts, io);
+	}
 	const res = verifyTexts(oldIn.text, newIn.text, {
 		oldFile: oldIn.name,
 		newFile: newIn.name,
@@ -65,11 +92,42 @@ export function verifyAction(oldFile: string, newFile: string, opts: VerifyCliOp
 		...(host !== undefined ? { host } : {}),
 		...(opts.family ? { family: opts.family } : {}),
 	});
-	const sources = new Map([
-		[oldIn.name, oldIn.text],
-		[newIn.name, newIn.text],
-	]);
 	return reportVerify(res, sources, opts.json, io);
+}
+
+interface KernelArgs {
+	readonly oldFile: string;
+	readonly newFile: string;
+	readonly packets: number | undefined;
+	readonly seed: number;
+	readonly host: unknown;
+	readonly settle: number;
+	readonly family: Family | undefined;
+}
+
+function kernelAction(oldText: string, newText: string, a: KernelArgs, sources: ReadonlyMap<string, string>, opts: VerifyCliOpts, io: Io): number {
+	const res = verifyKernel(oldText, newText, {
+		oldFile: a.oldFile,
+		newFile: a.newFile,
+		seed: a.seed,
+		settleMs: a.settle,
+		...(a.packets !== undefined ? { packets: a.packets } : {}),
+		...(a.host !== undefined ? { host: a.host } : {}),
+		...(a.family ? { family: a.family } : {}),
+	});
+	if (res.kind === "input-error") {
+		io.stderr(formatDiagnostics(res.diagnostics, sources) + "\n");
+		io.stderr("ipt2nft verify --kernel: cannot compare (input errors or constructs the simulator does not model)\n");
+		return EXIT.input;
+	}
+	if (res.kind === "unsupported") {
+		io.stderr(`ipt2nft verify --kernel: ${res.reason}\n`);
+		return EXIT.input;
+	}
+	const ropts = { sim: opts.sim ?? false };
+	if (opts.json) io.stdout(JSON.stringify(kernelReportJson(res, ropts), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n");
+	else io.stdout(formatKernelReport(res, ropts));
+	return kernelReportOk(res, ropts) ? EXIT.ok : EXIT.different;
 }
 
 /** Shared by `verify` and `translate --verify`. */

@@ -3,6 +3,7 @@
  *   compile(): parse iptables -> lower to the nft IR -> optimise (passes) -> emit nft text or JSON.
  */
 import { parseIptables } from "../grammar/iptables/index.js";
+import { parseIpsetSave } from "../grammar/ipset/index.js";
 import type { Diagnostic } from "./ir/diagnostics.js";
 import { hasErrors } from "./ir/diagnostics.js";
 import type { Family, TableName } from "./ir/ipt.js";
@@ -29,6 +30,8 @@ export interface CompileOptions {
 	readonly outputFormat?: OutputFormat;
 	/** -O level; 1 (every pass that keeps tables' names and families) when absent. */
 	readonly optimize?: OptLevel;
+	/** `ipset save` output of the host (for -m set / -j SET): its text and the name for diagnostics. */
+	readonly ipset?: { readonly text: string; readonly file: string };
 }
 
 export interface CompileStats {
@@ -60,13 +63,17 @@ export function compile(text: string, opts: CompileOptions): CompileResult {
 		...(opts.table ? { table: opts.table } : {}),
 		format: opts.inputFormat ?? "auto",
 	});
-	const lowered = lower(parsed.ruleset, { counters: opts.counters ?? false });
+	const ipsets = opts.ipset !== undefined ? parseIpsetSave(opts.ipset.text, opts.ipset.file) : undefined;
+	const lowered = lower(parsed.ruleset, {
+		counters: opts.counters ?? false,
+		...(ipsets !== undefined ? { ipsets: { sets: new Map(ipsets.sets.map((d) => [d.name, d])) } } : {}),
+	});
 	const optimised = optimise(lowered.ruleset, opts.optimize ?? 1);
 	const output =
 		(opts.outputFormat ?? "text") === "json"
 			? emitJson(optimised.ruleset)
 			: emitText(optimised.ruleset, { preamble: opts.preamble ?? "none" });
-	const diagnostics = [...parsed.diagnostics, ...lowered.diagnostics, ...optimised.diagnostics];
+	const diagnostics = [...parsed.diagnostics, ...(ipsets?.diagnostics ?? []), ...lowered.diagnostics, ...optimised.diagnostics];
 	return {
 		output,
 		diagnostics,

@@ -35,6 +35,8 @@ export interface VerifyTextsOptions {
 	 * iptables rules do not need it. Default: only when the rules use it.
 	 */
 	readonly conntrack?: boolean;
+	/** Collect rule evaluations per packet on each side (result.stats; see RuleStats). */
+	readonly stats?: boolean;
 }
 
 export type VerifyTextsResult =
@@ -66,7 +68,7 @@ export function verifyTexts(oldText: string, newText: string, opts: VerifyTextsO
 		host = h.host;
 	} else {
 		const hints = iptHostHints(parsedOld.ruleset);
-		host = defaultHost({ ifaces: [...new Set([...hints.ifaces, ...newBv.ifaces])], addrs: hints.addrs });
+		host = defaultHost({ ifaces: [...new Set([...hints.ifaces, ...newBv.ifaces])], addrs: hints.addrs, ...(hints.groups ? { groups: hints.groups } : {}) });
 	}
 	const corpus = generateCorpus(mergeBoundary(oldBv, newBv), {
 		packets: opts.packets ?? defaultPackets(parsedOld.ruleset),
@@ -74,7 +76,7 @@ export function verifyTexts(oldText: string, newText: string, opts: VerifyTextsO
 		host,
 		defragmented: opts.conntrack ?? usesConntrack(parsedOld.ruleset),
 	});
-	const result = verify(oldSide, newSide, corpus, host, { maxDifferences: opts.maxDifferences ?? 20 });
+	const result = verify(oldSide, newSide, corpus, host, { maxDifferences: opts.maxDifferences ?? 20, ...(opts.stats ? { stats: true } : {}) });
 	return { kind: "done", result, host, diagnostics: inputDiags };
 }
 

@@ -197,6 +197,8 @@ export function scalar(t: nft.Datatype, v: bigint): string {
 			return v.toString();
 		case "inet_proto":
 			return PROTO_NAMES.get(v) ?? v.toString();
+		case "nf_proto":
+			return v === 2n ? "ipv4" : v === 10n ? "ipv6" : v.toString();
 		case "mark":
 			return hex(v, 8);
 		case "ether_addr":
@@ -252,6 +254,11 @@ function maskText(t: nft.Datatype, m: bigint): string {
 	return hex(m);
 }
 
+/** A set or map element followed by its `comment "…"`, if any. */
+function withComment(text: string, comment: string | undefined): string {
+	return comment !== undefined ? `${text} comment ${quoted(comment)}` : text;
+}
+
 /** A value compared with an expression of the given datatypes (several for concatenations). */
 export function value(types: readonly nft.Datatype[], v: nft.Value): string {
 	const t = types[0] ?? "integer";
@@ -270,7 +277,7 @@ export function value(types: readonly nft.Datatype[], v: nft.Value): string {
 		case "concat":
 			return v.parts.map((p, i) => value([types[i] ?? "integer"], p)).join(" . ");
 		case "set":
-			return `{ ${v.elems.map((e) => value(types, e)).join(", ")} }`;
+			return `{ ${v.elems.map((e, i) => withComment(value(types, e), v.comments?.[i])).join(", ")} }`;
 		case "setref":
 			return `@${v.name}`;
 		default:
@@ -406,7 +413,7 @@ function logFlags(f: nft.LogFlags): string {
 
 function mapText(keyTypes: readonly nft.Datatype[], dataType: nft.Datatype | undefined, m: nft.MapRef): string {
 	if (m.kind === "named") return `@${m.name}`;
-	const elems = m.elems.map((e) => `${value(keyTypes, e.key)} : ${mapData(dataType, e.value)}`);
+	const elems = m.elems.map((e) => `${withComment(value(keyTypes, e.key), e.comment)} : ${mapData(dataType, e.value)}`);
 	return `{ ${elems.join(", ")} }`;
 }
 
@@ -578,8 +585,10 @@ export function setLines(s: nft.NamedSet): string[] {
 	if (s.counter === true) lines.push("counter");
 	if (s.elems.length > 0) {
 		const keyTypes = s.keyType;
-		const elems = (s.elems as readonly (nft.MapElem | nft.Value)[]).map((e) =>
-			"key" in e ? `${value(keyTypes, e.key)} : ${mapData(s.dataType === "verdict" ? undefined : s.dataType, e.value)}` : value(keyTypes, e),
+		const elems = (s.elems as readonly (nft.MapElem | nft.Value)[]).map((e, i) =>
+			"key" in e
+				? `${withComment(value(keyTypes, e.key), e.comment)} : ${mapData(s.dataType === "verdict" ? undefined : s.dataType, e.value)}`
+				: withComment(value(keyTypes, e), s.elemComments?.[i]),
 		);
 		lines.push(`elements = { ${elems.join(", ")} }`);
 	}

@@ -44,6 +44,7 @@ function scalarJson(t: nft.Datatype, v: bigint): Json {
 			return ipv6(v);
 		case "ether_addr":
 		case "inet_proto":
+		case "nf_proto":
 		case "ct_dir":
 		case "icmp_type":
 		case "icmpv6_type":
@@ -79,7 +80,7 @@ function valueJson(types: readonly nft.Datatype[], v: nft.Value): Json {
 		case "concat":
 			return { concat: v.parts.map((p, i) => valueJson([types[i] ?? "integer"], p)) };
 		case "set":
-			return { set: v.elems.map((e) => valueJson(types, e)) };
+			return { set: v.elems.map((e, i) => elemJson(valueJson(types, e), v.comments?.[i])) };
 		case "setref":
 			return `@${v.name}`;
 		default:
@@ -194,7 +195,12 @@ function verdictJson(v: nft.Verdict): Json {
 
 function mapJson(keyTypes: readonly nft.Datatype[], dataType: nft.Datatype | undefined, m: nft.MapRef): Json {
 	if (m.kind === "named") return `@${m.name}`;
-	return { set: m.elems.map((e) => [valueJson(keyTypes, e.key), dataJson(dataType, e.value)]) };
+	return { set: m.elems.map((e) => [elemJson(valueJson(keyTypes, e.key), e.comment), dataJson(dataType, e.value)]) };
+}
+
+/** A set or map key with its comment: `{"elem": {"val": …, "comment": …}}` (as `nft -j list` prints it). */
+function elemJson(val: Json, comment: string | undefined): Json {
+	return comment === undefined ? val : { elem: { val, comment } };
 }
 
 function dataJson(dataType: nft.Datatype | undefined, v: nft.Value | nft.Verdict): Json {
@@ -349,8 +355,10 @@ function setJson(family: nft.Family, table: string, s: nft.NamedSet): Json {
 	if (s.size !== undefined) o["size"] = s.size;
 	if (s.counter === true) o["stmt"] = [{ counter: null }];
 	if (s.elems.length > 0) {
-		o["elem"] = (s.elems as readonly (nft.MapElem | nft.Value)[]).map((e) =>
-			"key" in e ? [valueJson(s.keyType, e.key), dataJson(s.dataType === "verdict" ? undefined : s.dataType, e.value)] : valueJson(s.keyType, e),
+		o["elem"] = (s.elems as readonly (nft.MapElem | nft.Value)[]).map((e, i) =>
+			"key" in e
+				? [elemJson(valueJson(s.keyType, e.key), e.comment), dataJson(s.dataType === "verdict" ? undefined : s.dataType, e.value)]
+				: elemJson(valueJson(s.keyType, e), s.elemComments?.[i]),
 		);
 	}
 	return { [s.dataType !== undefined ? "map" : "set"]: o };

@@ -49,10 +49,13 @@ export const CATALOGUE = {
 	rule_dropped_counters: { severity: "note", summary: "packet/byte counters were not kept (use --counters)" },
 	lossy_translation: { severity: "warning", summary: "a translation that differs from iptables in a documented, harmless way" },
 	renamed_chain: { severity: "warning", summary: "a chain name nft cannot spell (keyword or character) was renamed" },
+	numgen_dispatch_limit: { severity: "note", summary: "statistic load balancing kept as rules: too many per-service verdict maps would make the ruleset slow to load" },
 	// nft input (simulator's grammar)
 	nft_syntax_error: { severity: "error", summary: "nft text that does not parse" },
 	nft_unsupported: { severity: "error", summary: "an nft construct the simulator does not model" },
 	nft_undefined: { severity: "error", summary: "a reference to an nft chain, set or map that does not exist" },
+	nft_rule_refused: { severity: "error", summary: "a rule nft refuses to load (a NAT port without a transport protocol match before it)" },
+	nft_chain_refused: { severity: "error", summary: "a base chain the kernel refuses to register (a nat chain at priority -200 or lower)" },
 	// verification
 	host_file_invalid: { severity: "error", summary: "the --host file is not a valid host description" },
 	// internal

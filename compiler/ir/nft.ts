@@ -149,7 +149,8 @@ export type Value =
 	/** Bit set; only with `==`: matches when (x & bits) != 0. */
 	| { readonly kind: "flags"; readonly bits: bigint }
 	| { readonly kind: "concat"; readonly parts: readonly Value[] }
-	| { readonly kind: "set"; readonly elems: readonly Value[] }
+	/** `comments` (optional, parallel to `elems`): per-element `comment "…"`, kept when rules merge. */
+	| { readonly kind: "set"; readonly elems: readonly Value[]; readonly comments?: readonly (string | undefined)[] }
 	| { readonly kind: "setref"; readonly name: string };
 
 export type RelOp = "==" | "!=" | "<" | ">" | "<=" | ">=";
@@ -237,6 +238,8 @@ export type MapRef =
 export interface MapElem {
 	readonly key: Value;
 	readonly value: Value | Verdict;
+	/** `comment "…"` on the element (merged rules keep their comments here). */
+	readonly comment?: string;
 }
 
 export type Stmt =
@@ -339,6 +342,8 @@ export interface NamedSet {
 	/** `counter`: every element counts packets and bytes. */
 	readonly counter?: boolean;
 	readonly elems: readonly MapElem[] | readonly Value[];
+	/** Per-element comments of a set (parallel to `elems`; maps keep theirs in MapElem). */
+	readonly elemComments?: readonly (string | undefined)[];
 	readonly origins: readonly Span[];
 }
 
@@ -362,6 +367,8 @@ export type Datatype =
 	| "ipv6_addr"
 	| "inet_service"
 	| "inet_proto"
+	/** `meta nfproto`: NFPROTO_IPV4 = 2, NFPROTO_IPV6 = 10 (inet tables). */
+	| "nf_proto"
 	| "ifname"
 	| "mark"
 	| "ether_addr"
@@ -401,8 +408,9 @@ export function datatypeOf(e: Expr): Datatype {
 				case "oifname":
 					return "ifname";
 				case "l4proto":
-				case "nfproto":
 					return "inet_proto";
+				case "nfproto":
+					return "nf_proto";
 				case "mark":
 					return "mark";
 				case "length":

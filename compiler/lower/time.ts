@@ -11,6 +11,8 @@ import { one, type MatchOut, type RuleCtx } from "./context.js";
 import { refuse } from "./refuse.js";
 
 const ALL_WEEKDAYS = 0xfe;
+/** xt_time's default --datestop (INT_MAX). */
+const DATE_STOP_DEFAULT = 0x7fffffff;
 const ALL_MONTHDAYS = 0xfffffffe;
 
 export function lowerTime(ctx: RuleCtx, m: ipt.TimeMatch): MatchOut {
@@ -19,11 +21,19 @@ export function lowerTime(ctx: RuleCtx, m: ipt.TimeMatch): MatchOut {
 	// xt_time tests the weekday of the packet's own day; with a period over midnight nft does the same.
 	const conds: nft.Cond[] = [];
 	if (m.dateStart !== undefined || m.dateStop !== undefined) {
-		const lo = BigInt(m.dateStart ?? 0);
-		const hi = BigInt(m.dateStop ?? 0x7fffffff);
-		conds.push(nft.rel(nft.meta("time"), "==", { kind: "range", lo, hi }));
+		// xt_time compares whole seconds (stamp <= stop holds for all of the stop's second); nft's
+		// `meta time` is in ns, so the upper end is "before the next second".
+		if (m.dateStart !== undefined && m.dateStart > 0) conds.push(nft.rel(nft.meta("time"), ">=", nft.num(m.dateStart)));
+		conds.push(nft.rel(nft.meta("time"), "<", nft.num((m.dateStop ?? DATE_STOP_DEFAULT) + 1)));
 	}
-	if (m.timeStart !== 0 || m.timeStop !== 86399) conds.push(nft.rel(nft.meta("hour"), "==", { kind: "range", lo: BigInt(m.timeStart), hi: BigInt(m.timeStop) }));
+	const { timeStart: a, timeStop: b } = m;
+	if (a < b) {
+		if (a !== 0 || b !== 86399) conds.push(nft.rel(nft.meta("hour"), "==", { kind: "range", lo: BigInt(a), hi: BigInt(b) }));
+	} else if (a - b >= 2) {
+		// Over midnight, both ends included. (nft's own reversed range `"22:00"-"06:00"` excludes both
+		// ends: it becomes `!= 06:00-22:00`.) start == stop is the whole day for xt_time.
+		conds.push(nft.rel(nft.meta("hour"), "!=", { kind: "range", lo: BigInt(b + 1), hi: BigInt(a - 1) }));
+	}
 	if (m.weekdays !== ALL_WEEKDAYS) {
 		// nft day: 0 = Sunday … 6 = Saturday; xt bits: 1 = Monday … 7 = Sunday.
 		const days: number[] = [];
@@ -37,7 +47,8 @@ export function lowerTime(ctx: RuleCtx, m: ipt.TimeMatch): MatchOut {
 		ctx.diags.push(
 			diagnostic(
 				"lossy_translation",
-				`nft reads meta hour/time values in the time zone of the process that loads the ruleset; iptables compares in ${m.utc ? "UTC" : "the kernel's time zone"}`,
+				`nft reads meta hour/time values in the time zone of the process that loads the ruleset; iptables compares in ${m.utc ? "UTC" : "the kernel's time zone"}` +
+					(m.dateStart === undefined && m.dateStop === undefined ? "; iptables also stops matching after its default --datestop 2038-01-19 03:14:07" : ""),
 				ctx.rule.span,
 				m.utc ? "load the ruleset with TZ=UTC nft -f …" : "load the ruleset with the same TZ the kernel uses",
 			),

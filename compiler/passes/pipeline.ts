@@ -6,8 +6,44 @@
 import type { Diagnostic } from "../ir/diagnostics.js";
 import type * as nft from "../ir/nft.js";
 import type { Change, OptLevel, Pass } from "./pass.js";
+import { mergeSet } from "./merge-set.js";
+import { mergeConcat } from "./merge-concat.js";
+import { mergeVmap } from "./merge-vmap.js";
+import { namedSets } from "./named-sets.js";
+import { deadRules } from "./dead-rules.js";
+import { inlineChains } from "./inline-chains.js";
+import { inetFold } from "./inet-fold.js";
+import { natMap } from "./nat-map.js";
+import { numgenDispatch } from "./numgen-dispatch.js";
+import { redundantMatch } from "./redundant-match.js";
+import { shadowedRules } from "./shadowed-rules.js";
+import { unreachableChains } from "./unreachable-chains.js";
 
-export const PASSES: readonly Pass[] = [];
+export const PASSES: readonly Pass[] = [
+	// cleanup (part B). numgen-dispatch runs before inlining: inlining a statistic chain's closing
+	// endpoint would dissolve the shape it recognises. Inlining (which prunes dead and shadowed
+	// rules as it goes) comes before the rule-level cleanups, which then see the inlined bodies.
+	numgenDispatch,
+	inlineChains,
+	redundantMatch,
+	deadRules,
+	shadowedRules,
+	unreachableChains,
+	// merging (part A). Verdict maps first: once same-verdict rules became a set, a vmap could not
+	// take them in as elements.
+	mergeVmap,
+	mergeSet,
+	mergeConcat,
+	namedSets,
+	// maps and folding (part B)
+	natMap,
+	// Merging can leave a chain with one caller or one rule, or a protocol match next to the set of
+	// headers it merged: clean up once more, so that running the pipeline again changes nothing.
+	inlineChains,
+	redundantMatch,
+	unreachableChains,
+	inetFold,
+];
 
 export interface OptimiseResult {
 	readonly ruleset: nft.Ruleset;

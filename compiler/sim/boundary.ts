@@ -13,6 +13,8 @@
  * - tcpFlags: whole flag bytes: the compared value and the value with each masked bit flipped.
  */
 import type { Fam } from "../ir/ipt.js";
+import { mergeExt, type ExtValues } from "./ext-values.js";
+import type { CtState } from "./packet.js";
 
 export interface BoundaryValues {
 	fams: Set<Fam>;
@@ -35,6 +37,8 @@ export interface BoundaryValues {
 	macs?: bigint[];
 	ttls?: number[];
 	dscps?: number[];
+	/** Optional: values for the packet's optional details (SPI, extension headers, realm…). */
+	ext?: ExtValues;
 }
 
 /** Fields one rule constrains together; absent fields are free. */
@@ -48,6 +52,28 @@ export interface Probe {
 	readonly iif?: string;
 	readonly oif?: string;
 	readonly mark?: number;
+	/** The rule needs a locally generated packet (OUTPUT) or an arriving one (PREROUTING, INPUT, FORWARD). */
+	readonly local?: boolean;
+	/** The rule is on the input path (INPUT): only packets to the host's own addresses reach it. */
+	readonly toHost?: boolean;
+	/** A conntrack state the rule accepts (ct state / -m state / --ctstate). */
+	readonly ctState?: CtState;
+	/** A TCP flag byte the rule accepts (--tcp-flags, --syn). */
+	readonly tcpFlags?: number;
+	readonly icmpType?: number;
+	/**
+	 * Values just inside and just outside the rule's edges for the fields above (prefix first/last
+	 * and first-1/last+1, port lo-1/lo/hi/hi+1), so rule-aimed packets also land next to the rule:
+	 * that is where a prefix length or a port off by one shows.
+	 */
+	readonly alts?: ProbeAlts;
+}
+
+export interface ProbeAlts {
+	readonly saddr?: readonly bigint[];
+	readonly daddr?: readonly bigint[];
+	readonly sport?: readonly number[];
+	readonly dport?: readonly number[];
 }
 
 export function emptyBoundary(): BoundaryValues {
@@ -79,25 +105,30 @@ function uniqSorted<T extends number | bigint>(xs: readonly T[]): T[] {
 	return [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** push(...xs) without the argument limit (kube-proxy rulesets have >100k boundary values). */
+function pushAll<T>(out: T[], xs: readonly T[]): void {
+	for (const x of xs) out.push(x);
+}
+
 /** Union of boundary sets, deduplicated and sorted (so the corpus does not depend on order). */
 export function mergeBoundary(...bvs: readonly BoundaryValues[]): BoundaryValues {
 	const out = emptyBoundary();
 	for (const b of bvs) {
 		for (const f of b.fams) out.fams.add(f);
-		out.addrs4.push(...b.addrs4);
-		out.addrs6.push(...b.addrs6);
-		out.ports.push(...b.ports);
-		out.ifaces.push(...b.ifaces);
-		out.marks.push(...b.marks);
-		out.protos.push(...b.protos);
-		out.icmpTypes.push(...b.icmpTypes);
-		out.tcpFlags.push(...b.tcpFlags);
-		out.probes!.push(...(b.probes ?? []));
-		out.lengths!.push(...(b.lengths ?? []));
-		out.ids!.push(...(b.ids ?? []));
-		out.macs!.push(...(b.macs ?? []));
-		out.ttls!.push(...(b.ttls ?? []));
-		out.dscps!.push(...(b.dscps ?? []));
+		pushAll(out.addrs4, b.addrs4);
+		pushAll(out.addrs6, b.addrs6);
+		pushAll(out.ports, b.ports);
+		pushAll(out.ifaces, b.ifaces);
+		pushAll(out.marks, b.marks);
+		pushAll(out.protos, b.protos);
+		pushAll(out.icmpTypes, b.icmpTypes);
+		pushAll(out.tcpFlags, b.tcpFlags);
+		pushAll(out.probes!, b.probes ?? []);
+		pushAll(out.lengths!, b.lengths ?? []);
+		pushAll(out.ids!, b.ids ?? []);
+		pushAll(out.macs!, b.macs ?? []);
+		pushAll(out.ttls!, b.ttls ?? []);
+		pushAll(out.dscps!, b.dscps ?? []);
 	}
 	return {
 		fams: new Set([...out.fams].sort()),
@@ -115,7 +146,12 @@ export function mergeBoundary(...bvs: readonly BoundaryValues[]): BoundaryValues
 		macs: uniqSorted(out.macs!),
 		ttls: uniqSorted(out.ttls!),
 		dscps: uniqSorted(out.dscps!),
+		...withExt(mergeExt(bvs.map((b) => b.ext))),
 	};
+}
+
+function withExt(ext: ExtValues | undefined): { ext?: ExtValues } {
+	return ext === undefined ? {} : { ext };
 }
 
 // ---------------------------------------------------------------------------------------------

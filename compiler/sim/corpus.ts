@@ -12,6 +12,7 @@ import { makePacket } from "./make.js";
 import type { Host } from "./model.js";
 import { CT_STATUS, hasPorts, type CtState, type Packet } from "./packet.js";
 import { Prng } from "./prng.js";
+import { ExtGen } from "./ext-values.js";
 import type { Scenario } from "./scenario.js";
 
 export interface CorpusOptions {
@@ -41,7 +42,7 @@ const ICMP6 = [1, 2, 3, 128, 129, 133, 134, 135, 136];
 
 export function generateCorpus(bv: BoundaryValues, opts: CorpusOptions): Corpus {
 	const host = opts.host ?? defaultHost({ ifaces: bv.ifaces, addrs: [] });
-	const g = new Gen(bv, host, new Prng(opts.seed ^ 0x1f2e3d4c), opts.defragmented ?? false);
+	const g = new Gen(bv, host, new Prng(opts.seed ^ 0x1f2e3d4c), opts.defragmented ?? false, new ExtGen(bv.ext, opts.seed));
 	const flowShare = opts.flowShare ?? 0.3;
 	const scenarios: Scenario[] = [];
 	let used = 0;
@@ -60,6 +61,7 @@ class Gen {
 	readonly rng: Prng;
 	private readonly bv: BoundaryValues;
 	private readonly tables: HostTables;
+	private readonly host: Host;
 	private readonly fams: Fam[];
 	private readonly ifaces: string[];
 	private readonly local: Record<Fam, bigint[]>;
@@ -69,11 +71,16 @@ class Gen {
 	private probeAt = 0;
 	private readonly defragmented: boolean;
 
-	constructor(bv: BoundaryValues, host: Host, rng: Prng, defragmented: boolean) {
+	/** Optional packet details (own PRNG: see ext-values.ts). */
+	private readonly ext: ExtGen;
+
+	constructor(bv: BoundaryValues, host: Host, rng: Prng, defragmented: boolean, ext: ExtGen) {
+		this.ext = ext;
 		this.defragmented = defragmented;
 		this.bv = bv;
 		this.rng = rng;
 		this.tables = new HostTables(host);
+		this.host = host;
 		this.fams = bv.fams.size > 0 ? [...bv.fams].sort() : [4];
 		const names = host.interfaces.map((i) => i.name).filter((n) => n !== "lo");
 		// Named interfaces the host has, plus one no rule names.
@@ -132,38 +139,55 @@ class Gen {
 
 	packet(boundary: boolean, flow: boolean): Packet {
 		const r = this.rng;
-		const probe: Probe | undefined =
-			boundary && this.probes.length > 0 && r.chance(0.7) ? this.probes[this.probeAt++ % this.probes.length] : undefined;
+		const probe = boundary && this.probes.length > 0 && r.chance(0.7) ? this.nextProbe() : undefined;
 		const fam: Fam = probe?.fam ?? r.pick(this.fams);
-		const localGen = probe?.iif !== undefined ? false : r.chance(0.2);
+		const localGen = probe?.local ?? (probe?.iif !== undefined ? false : r.chance(0.2));
 		const proto = probe?.proto ?? this.proto(fam);
-		let saddr = probe?.saddr ?? this.addr(fam);
-		const daddr = probe?.daddr ?? this.addr(fam);
+		const alts = probe?.alts;
+		let saddr = this.near(probe?.saddr, alts?.saddr) ?? this.addr(fam);
+		const daddr =
+			this.near(probe?.daddr, alts?.daddr) ??
+			(probe?.oif !== undefined ? this.addrVia(fam, probe.oif) : undefined) ??
+			(probe?.toHost && r.chance(0.85) && this.local[fam].length > 0 ? r.pick(this.local[fam]) : undefined) ??
+			this.addr(fam);
 		if (localGen && probe?.saddr === undefined && r.chance(0.7) && this.local[fam].length > 0) saddr = r.pick(this.local[fam]);
 		const frag = !flow && !this.defragmented && r.chance(0.04);
 		const fragOffset = frag ? (r.chance(0.5) ? 1 : r.int(2, 8191)) : 0;
 		const ports = hasPorts(proto) && fragOffset === 0;
-		const tcpFlags = proto === 6 && fragOffset === 0 ? (flow ? 0x02 : r.chance(0.5) && this.bv.tcpFlags.length > 0 ? r.pick(this.bv.tcpFlags) : r.pick(FLAGS)) : 0;
+		const tcpFlags =
+			proto === 6 && fragOffset === 0
+				? flow
+					? 0x02
+					: probe?.tcpFlags !== undefined && r.chance(0.85)
+						? probe.tcpFlags
+						: r.chance(0.5) && this.bv.tcpFlags.length > 0
+							? r.pick(this.bv.tcpFlags)
+							: r.pick(FLAGS)
+				: 0;
 		const icmpTypes = [...(fam === 4 ? ICMP4 : ICMP6), ...this.bv.icmpTypes];
 		const marks = this.bv.marks;
 		const mark = probe?.mark ?? (r.chance(0.5) ? 0 : marks.length > 0 && r.chance(0.8) ? r.pick(marks) : r.u32());
-		const ct = this.ct(flow, marks);
+		// Rule-aimed packets mostly start connections (the rules after `ct state established accept`).
+		const ctProbe = probe === undefined ? undefined : (probe.ctState ?? "new");
+		const ct = !flow && ctProbe !== undefined && r.chance(0.7) ? this.ctIn(ctProbe, marks) : this.ct(flow, marks);
+		const helper = this.ext.helper(flow);
+		if (helper !== undefined && (ct.state === "related" || ct.state === "established")) ct.helper = helper;
 		const iif = localGen ? undefined : (probe?.iif ?? r.pick(this.ifaces));
 		const lengths = this.bv.lengths ?? [];
 		const ids = this.bv.ids ?? [];
 		const macs = this.bv.macs ?? [];
 		const ttls = this.bv.ttls ?? [];
 		const dscps = this.bv.dscps ?? [];
-		return makePacket({
+		return this.ext.finish(makePacket({
 			fam,
 			saddr,
 			daddr,
 			proto,
-			sport: ports ? (probe?.sport ?? this.port()) : 0,
-			dport: ports ? (probe?.dport ?? this.port()) : 0,
+			sport: ports ? (this.near(probe?.sport, alts?.sport) ?? this.port()) : 0,
+			dport: ports ? (this.near(probe?.dport, alts?.dport) ?? this.port()) : 0,
 			tcpFlags,
 			tcpOptions: tcpFlags & 0x02 ? [2, 4, 8, 3].filter(() => r.chance(0.7)) : [],
-			icmpType: proto === 1 || proto === 58 ? r.pick(icmpTypes) : 0,
+			icmpType: proto === 1 || proto === 58 ? (probe?.icmpType !== undefined && r.chance(0.7) ? probe.icmpType : r.pick(icmpTypes)) : 0,
 			icmpCode: proto === 1 || proto === 58 ? (r.chance(0.8) ? 0 : r.int(0, 15)) : 0,
 			length: lengths.length > 0 && r.chance(0.3) ? Math.max(20, r.pick(lengths)) : r.int(40, 1500),
 			fragOffset,
@@ -180,7 +204,57 @@ class Gen {
 			gid: localGen ? (ids.length > 0 && r.chance(0.5) ? r.pick(ids) : r.pick([0, 33, 1000])) : undefined,
 			ct,
 			overLimit: r.chance(0.1),
-		});
+			...this.ext.fields(fam, proto, localGen, flow),
+		}));
+	}
+
+	/**
+	 * Probes round-robin; each visit of a probe takes its next variant: the exact fields, then one
+	 * field moved to one of its edge values (the rest exact), in turn. So every edge of every rule
+	 * is met by a rule-aimed packet once the corpus has (1 + edges) packets per probe.
+	 */
+	private nextProbe(): Probe {
+		const n = this.probes.length;
+		const base = this.probes[this.probeAt % n]!;
+		const visit = Math.floor(this.probeAt / n);
+		this.probeAt++;
+		const alts = base.alts;
+		if (alts === undefined) return base;
+		const fields = (["saddr", "daddr", "sport", "dport"] as const).filter((f) => (alts[f]?.length ?? 0) > 0);
+		let k = visit % (1 + fields.reduce((a, f) => a + alts[f]!.length, 0));
+		const exact: Probe = { ...base, alts: {} };
+		if (k === 0) return exact;
+		k--;
+		for (const f of fields) {
+			const xs = alts[f]!;
+			if (k < xs.length) return { ...exact, [f]: xs[k] };
+			k -= xs.length;
+		}
+		return exact;
+	}
+
+	/**
+	 * A probe's field: the exact value most of the time, else one of the values around the rule's
+	 * edges (so a prefix or port off by one meets a packet on the edge it moved).
+	 */
+	private near<T>(exact: T | undefined, alts: readonly T[] | undefined): T | undefined {
+		const r = this.rng;
+		if (alts !== undefined && alts.length > 0 && (exact === undefined ? r.chance(0.5) : r.chance(0.4))) return r.pick(alts);
+		return exact;
+	}
+
+	/** A destination the host routes out of `dev` (a rule's `-o dev` is only met by such packets). */
+	private addrVia(fam: Fam, dev: string): bigint | undefined {
+		const r = this.rng;
+		if (!r.chance(0.7)) return undefined;
+		const i = this.host.interfaces.find((x) => x.name === dev);
+		const a = i?.addrs.filter((x) => x.fam === fam && x.len < (fam === 4 ? 31 : 127));
+		if (dev === "lo" || a === undefined || a.length === 0) return this.local[fam].length > 0 ? r.pick(this.local[fam]) : undefined;
+		const s = r.pick(a);
+		const net = s.addr & prefixMask(fam, s.len);
+		const hostBits = allOnes(fam) ^ prefixMask(fam, s.len);
+		const pick = net | (r.bigBits(fam === 4 ? 32 : 128) & hostBits);
+		return pick === s.addr ? net | 2n : pick;
 	}
 
 	private ct(flow: boolean, marks: readonly number[]): Packet["ct"] {
@@ -188,6 +262,11 @@ class Gen {
 		if (flow) return { state: "new", status: 0, mark: 0, dir: "original", expire: 300, zone: 0 };
 		const x = r.next();
 		const state: CtState = x < 0.35 ? "new" : x < 0.7 ? "established" : x < 0.8 ? "related" : "invalid";
+		return this.ctIn(state, marks);
+	}
+
+	private ctIn(state: CtState, marks: readonly number[]): Packet["ct"] {
+		const r = this.rng;
 		const dir = state === "established" && r.chance(0.3) ? "reply" : "original";
 		const status =
 			state === "established" ? CT_STATUS.seenReply | CT_STATUS.assured | CT_STATUS.confirmed : state === "related" ? CT_STATUS.expected : 0;

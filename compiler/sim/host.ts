@@ -29,6 +29,8 @@ export interface HostHints {
 	/** Concrete interface names the rulesets mention (wildcards already expanded). */
 	readonly ifaces: readonly string[];
 	readonly addrs: readonly SubnetHint[];
+	/** Device groups the rules compare with (devgroup): interfaces take them in turn. */
+	readonly groups?: readonly number[];
 }
 
 const V4 = (a: number, b: number, c: number, d: number): bigint => BigInt(((a << 24) >>> 0) + (b << 16) + (c << 8) + d);
@@ -88,7 +90,9 @@ export function defaultHost(names: HostHints): Host {
 				}
 			}
 		}
-		interfaces.push({ name, addrs, mac: 0x020000000000n + BigInt(i + 1) });
+		const groups = names.groups ?? [];
+		const group = groups.length > 0 ? groups[i % groups.length] : undefined;
+		interfaces.push({ name, addrs, mac: 0x020000000000n + BigInt(i + 1), ...(group !== undefined ? { group } : {}) });
 	});
 	const routes: Route[] = [
 		{ fam: 4, dst: 0n, len: 0, dev: UPLINK },
@@ -172,10 +176,13 @@ export class HostTables {
 		if (fam === 4) {
 			if (addr >> 24n === 0n || addr === 0xffffffffn) return "broadcast";
 			if (isMulticast(4, addr)) return "multicast";
-			const l = this.localDev(4, addr);
+			// Longest match in the local table: an interface address (/32), then a subnet broadcast
+			// (/32, lo's 127.255.255.255 too), then lo's `local 127.0.0.0/8`.
+			const l = this.local[0].get(addr);
 			if (l !== undefined) return dev === undefined || dev === l ? "local" : "unicast";
 			const b = this.bcast4.get(addr);
 			if (b !== undefined) return dev === undefined || dev === b ? "broadcast" : "unicast";
+			if (addr >> 24n === 127n) return dev === undefined || dev === "lo" ? "local" : "unicast";
 			return "unicast";
 		}
 		if (addr === 0n) return "unspec";
@@ -204,6 +211,9 @@ export class HostTables {
 	routeOutput(fam: Fam, daddr: bigint): string | undefined {
 		if (this.addrType(fam, daddr) === "local") return "lo";
 		if (fam === 4 && daddr === 0xffffffffn) return this.mainRoute(4, 0n);
+		// A subnet broadcast leaves through its interface (lo's 127.255.255.255 loops back).
+		const b = fam === 4 ? this.bcast4.get(daddr) : undefined;
+		if (b !== undefined) return b;
 		return this.mainRoute(fam, daddr);
 	}
 
@@ -211,6 +221,41 @@ export class HostTables {
 	firstAddr(dev: string, fam: Fam): bigint | undefined {
 		const i = this.host.interfaces.find((x) => x.name === dev);
 		return i?.addrs.find((a) => a.fam === fam)?.addr;
+	}
+
+	/**
+	 * MASQUERADE's new source. IPv4 follows inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE): a
+	 * global-scope address of the out interface (127/8 is host scope), the one whose subnet holds
+	 * the next hop first; without one (lo), the first global address of any interface in host
+	 * order. IPv6 keeps the interface's first address.
+	 */
+	masqueradeAddr(dev: string, fam: Fam, nexthop: bigint): bigint | undefined {
+		if (fam === 6) {
+			// ipv6_dev_get_saddr (RFC 6724), roughly: the destination itself when it is ours, else a
+			// global address (not ::1, not link-local) of the interface, the one on the next hop's
+			// prefix first, else any interface's.
+			if (this.localDev(6, nexthop) !== undefined && nexthop !== 1n) return nexthop;
+			const g6 = (i: HostInterface | undefined): { addr: bigint; len: number }[] =>
+				(i?.addrs ?? []).filter((a) => a.fam === 6 && a.addr !== 1n && a.addr >> 118n !== 0x3fan);
+			const own6 = g6(this.host.interfaces.find((x) => x.name === dev));
+			const p6 = own6.find((a) => inPrefix(6, nexthop, a.addr, a.len)) ?? own6[0];
+			if (p6) return p6.addr;
+			for (const i of this.host.interfaces) {
+				const g = g6(i)[0];
+				if (g) return g.addr;
+			}
+			return undefined;
+		}
+		const global = (i: HostInterface | undefined): { addr: bigint; len: number }[] =>
+			(i?.addrs ?? []).filter((a) => a.fam === 4 && a.addr >> 24n !== 127n);
+		const own = global(this.host.interfaces.find((x) => x.name === dev));
+		const pick = own.find((a) => inPrefix(4, nexthop, a.addr, a.len)) ?? own[0];
+		if (pick) return pick.addr;
+		for (const i of this.host.interfaces) {
+			const g = global(i)[0];
+			if (g) return g.addr;
+		}
+		return undefined;
 	}
 
 	hasIface(name: string): boolean {
@@ -258,7 +303,9 @@ export function hostFromJson(json: unknown, file = "<host>"): { host?: Host; dia
 		}
 		const bridge = raw["bridge"];
 		if (bridge !== undefined && typeof bridge !== "string") return bad(`interfaces[${k}].bridge must be a string`);
-		interfaces.push({ name, addrs, ...(mac !== undefined ? { mac } : {}), ...(bridge !== undefined ? { bridge } : {}) });
+		const group = raw["group"];
+		if (group !== undefined && !(typeof group === "number" && Number.isInteger(group) && group >= 0 && group <= 0xffffffff)) return bad(`interfaces[${k}].group must be a device group number (0..4294967295)`);
+		interfaces.push({ name, addrs, ...(mac !== undefined ? { mac } : {}), ...(bridge !== undefined ? { bridge } : {}), ...(group !== undefined ? { group } : {}) });
 	}
 	if (!interfaces.some((i) => i.name === "lo")) {
 		interfaces.unshift({ name: "lo", addrs: [{ fam: 4, addr: V4_LOOPBACK, len: 8 }, { fam: 6, addr: 1n, len: 128 }], mac: 0n });

@@ -59,6 +59,8 @@ export interface HostInterface {
 	readonly mac?: bigint;
 	/** Bridge master name, when this port is enslaved (docker veth in docker0). */
 	readonly bridge?: string;
+	/** Device group (`ip link set DEV group N`; devgroup / meta iifgroup); absent: 0. */
+	readonly group?: number;
 }
 
 export interface Route {
@@ -91,6 +93,12 @@ export interface EvalContext {
 	 * "rule evaluations per packet" statistic that compares linear iptables with nft sets/vmaps.
 	 */
 	countRules?(n: number): void;
+	/**
+	 * Optional: changes when a new scenario run starts (a flow's packets share one run). State
+	 * that lives across packets (xt_recent lists, nft dynamic sets) starts empty in every run.
+	 * Absent: the state lives as long as the context.
+	 */
+	readonly run?: number;
 	log(line: LogLine): void;
 	/** Called by a NAT rule; the evaluator then ends the chain with accept, as the kernel does. */
 	nat(action: NatAction): void;

@@ -38,7 +38,20 @@ export interface CtInfo {
 	/** Seconds left; only for `--ctexpire` / `ct expiration`. */
 	expire: number;
 	zone: number;
+	/**
+	 * The conntrack helper of the connection's MASTER (an expected/related connection's parent,
+	 * e.g. "ftp" for an FTP data connection): what xt_helper and nft `ct helper` both read.
+	 * Absent: no master or the master has no helper.
+	 */
 	helper?: string;
+}
+
+/** IPv6 routing header (the first one, as xt_rt and nft's `rt` find it). */
+export interface RoutingHeader {
+	readonly type: number;
+	readonly segsleft: number;
+	/** The raw Hdr Ext Len field (8-octet units, not counting the first 8). */
+	readonly hdrlen: number;
 }
 
 export interface Packet {
@@ -81,12 +94,67 @@ export interface Packet {
 	overLimit: boolean;
 	/** MSS clamp applied by TCPMSS / `tcp option maxseg size set` (last one wins); absent if none. */
 	mssClamp?: number | "pmtu";
+
+	// Optional details (absent means the default noted; the corpus sets them where a ruleset
+	// compares against them, see sim/ext-values.ts).
+	/** ESP/AH Security Parameters Index (proto 50/51 only); absent: 0. */
+	spi?: number;
+	/** IPv6 routing header; absent: none. */
+	rt?: RoutingHeader;
+	/** IPv6 fragment header identification and reserved bits (8-bit field, 2-bit field); absent: 0. */
+	fragId?: number;
+	fragRes?: number;
+	fragRes2?: number;
+	/** DCCP packet type (0..15); absent: 0 (REQUEST). */
+	dccpType?: number;
+	/** CPU that processes the packet; absent: 0. */
+	cpu?: number;
+	/** Route realm (dst->tclassid); absent: 0. */
+	realm?: number;
+	/** net_cls classid of the local socket (only meaningful with uid set); absent: 0. */
+	cgroup?: number;
+	/** Arrived through IPsec (a secpath is attached); absent: false. */
+	secpath?: boolean;
+	/** The route out is an IPsec (xfrm) route; absent: false. */
+	xfrmOut?: boolean;
+	/** Sockets the kernel's socket lookups find for this packet (TPROXY); absent: none. */
+	sockets?: PacketSockets;
+	/**
+	 * Connections the kernel's conncount list holds for this packet's key (connlimit / nft
+	 * `ct count`), this packet's own connection included; absent: 1.
+	 */
+	connCount?: number;
+	/** Wall-clock time of the packet in ns since the epoch (UTC); absent: TIME_DEFAULT_NS. */
+	timeNs?: bigint;
 }
+
+/** A socket as the lookups see it. */
+export interface SockInfo {
+	/** IP_TRANSPARENT (for TIME_WAIT: tw_transparent). */
+	readonly transparent: boolean;
+	/** Bound to the wildcard address (0.0.0.0 / ::). */
+	readonly wildcard: boolean;
+	/** A full socket; false: a TIME_WAIT socket. */
+	readonly full: boolean;
+	/** SO_MARK of a full socket; absent: 0. */
+	readonly mark?: number;
+}
+
+export interface PacketSockets {
+	/** The established (or TIME_WAIT) socket of the packet's own 4-tuple, if any. */
+	readonly established?: SockInfo;
+	/** Listening sockets of the host: port, local address (absent: wildcard) and the socket. */
+	readonly listeners?: readonly { readonly port: number; readonly addr?: bigint; readonly sk: SockInfo }[];
+}
+
+/** 2024-01-01 00:00:00 UTC, a Monday: the clock when a packet gives none. */
+export const TIME_DEFAULT_NS = 1704067200n * 1_000_000_000n;
 
 export function clonePacket(p: Packet): Packet {
 	return {
 		...p,
 		tcpOptions: [...p.tcpOptions],
+		...(p.rt ? { rt: { ...p.rt } } : {}),
 		ct: {
 			...p.ct,
 			...(p.ct.orig ? { orig: { ...p.ct.orig } } : {}),

@@ -53,6 +53,8 @@ interface CtPlan {
 	readonly status: number;
 	readonly mark: number;
 	readonly expire: number;
+	/** The master's helper of an expected connection (single packets only). */
+	readonly helper?: string;
 }
 
 const PRIO_CONNTRACK = -200;
@@ -64,10 +66,37 @@ const NAT_PRIO: Readonly<Record<Hook, number | undefined>> = {
 	forward: undefined,
 };
 
+/**
+ * Rule evaluations per packet (EvalContext.countRules summed over every base chain a packet
+ * meets on its way, across hooks): the cost the kernel's linear walk pays, whatever index the
+ * evaluators use. A scenario with random branches counts each explored branch's packets.
+ */
+export class RuleStats {
+	/** Packets run (flows count 3; each explored random branch counts again). */
+	packets = 0;
+	/** Base-chain runs. */
+	chainRuns = 0;
+	/** Rules examined, summed over all packets. */
+	rules = 0;
+	/** The most rules one packet met. */
+	max = 0;
+	get mean(): number {
+		return this.packets === 0 ? 0 : this.rules / this.packets;
+	}
+	toJSON(): { packets: number; chainRuns: number; rules: number; mean: number; max: number } {
+		return { packets: this.packets, chainRuns: this.chainRuns, rules: this.rules, mean: this.mean, max: this.max };
+	}
+}
+
 class Ctx implements EvalContext {
 	host: Host;
+	countRules?: (n: number) => void;
+	/** Rules examined by the current packet. */
+	perPacket = 0;
 	hook: Hook = "prerouting";
 	chooser: Chooser = () => false;
+	/** Bumped at every scenario run: stateful matches (recent, dynamic sets) start empty. */
+	run = 0;
 	steps: TraceStep[] = [];
 	logs: LogLine[] = [];
 	pendingNat: NatAction | undefined;
@@ -106,10 +135,21 @@ export class PacketPath {
 	private attached = false;
 	private plan: CtPlan | undefined;
 
-	constructor(sides: readonly SimSide[], host: Host) {
+	private readonly stats: RuleStats | undefined;
+
+	/** `stats`: collect rule evaluations per packet into it (see RuleStats). */
+	constructor(sides: readonly SimSide[], host: Host, stats?: RuleStats) {
 		this.sides = sides;
 		this.tables = new HostTables(host);
 		this.ctx = new Ctx(host, this.tables);
+		this.stats = stats;
+		if (stats) {
+			const ctx = this.ctx;
+			ctx.countRules = (n) => {
+				ctx.perPacket += n;
+				stats.chainRuns++;
+			};
+		}
 	}
 
 	/** All stations of a hook for a family, in kernel order. */
@@ -142,11 +182,12 @@ export class PacketPath {
 	/** Runs a scenario; `choose` answers random branches (see explore()). */
 	run(scn: Scenario, choose: Chooser): ScenarioOutcome {
 		this.ctx.chooser = choose;
+		this.ctx.run++;
 		this.conn = undefined;
 		const first = clonePacket(scn.pkt);
 		const s = first.ct;
 		if (scn.kind === "packet") {
-			const out = this.packet(first, "packet", { state: s.state, dir: s.dir, status: s.status, mark: s.mark, expire: s.expire }, undefined);
+			const out = this.packet(first, "packet", { state: s.state, dir: s.dir, status: s.status, mark: s.mark, expire: s.expire, ...(s.helper !== undefined ? { helper: s.helper } : {}) }, undefined);
 			return { packets: [out.outcome] };
 		}
 		const firstOut = this.packet(first, "first", { state: "new", dir: "original", status: 0, mark: 0, expire: s.expire }, undefined);
@@ -216,7 +257,14 @@ export class PacketPath {
 		// Before conntrack has seen it, a packet has no entry (iptables: INVALID).
 		pkt.ct = { state: "invalid", status: 0, mark: 0, dir: "original", expire: 0, zone: 0 };
 		pkt.oif = undefined;
+		this.ctx.perPacket = 0;
 		const fate = pkt.iif === undefined ? this.output(pkt) : this.receive(pkt);
+		if (this.stats) {
+			const st = this.stats;
+			st.packets++;
+			st.rules += this.ctx.perPacket;
+			if (this.ctx.perPacket > st.max) st.max = this.ctx.perPacket;
+		}
 		if (this.conn) this.conn.mark = pkt.ct.mark;
 		const outcome: PacketOutcome = {
 			role,
@@ -337,7 +385,8 @@ export class PacketPath {
 		}
 		if (plan.state === "invalid" || plan.state === "untracked") {
 			this.conn = undefined;
-			pkt.ct = { state: plan.state, status: 0, mark: 0, dir: "original", expire: 0, zone: 0 };
+			// The zone a template gave it (CT --zone / ct zone set) stays.
+			pkt.ct = { state: plan.state, status: 0, mark: 0, dir: "original", expire: 0, zone: pkt.ct.zone };
 			return;
 		}
 		if (!this.conn) {
@@ -357,7 +406,9 @@ export class PacketPath {
 
 	private syncCt(pkt: Packet, state: CtState, dir: "original" | "reply"): void {
 		const c = this.conn!;
-		pkt.ct = { state, status: c.status, mark: c.mark, dir, orig: { ...c.orig }, reply: { ...c.reply }, expire: this.plan!.expire, zone: 0 };
+		const helper = this.plan!.helper;
+		// The entry keeps the zone of the template the packet carried into conntrack (CT --zone).
+		pkt.ct = { state, status: c.status, mark: c.mark, dir, orig: { ...c.orig }, reply: { ...c.reply }, expire: this.plan!.expire, zone: pkt.ct.zone, ...(helper !== undefined ? { helper } : {}) };
 	}
 
 	/** The NAT core at one hook: run nat chains for a first packet, then translate (nf_nat_packet). */
@@ -431,7 +482,7 @@ export class PacketPath {
 			if (a.kind === "snat") {
 				if (a.addrLo !== undefined) saddr = a.addrLo;
 			} else if (a.kind === "masquerade") {
-				const to = pkt.oif !== undefined ? this.tables.firstAddr(pkt.oif, pkt.fam) : undefined;
+				const to = pkt.oif !== undefined ? this.tables.masqueradeAddr(pkt.oif, pkt.fam, pkt.daddr) : undefined;
 				if (to === undefined) return "masquerade: no address on the output interface";
 				saddr = to;
 			} else {

@@ -7,14 +7,23 @@ import type { Corpus } from "./corpus.js";
 import type { Difference } from "./diff.js";
 import { explore, MAX_BRANCHES } from "./distribution.js";
 import type { Host, SimSide } from "./model.js";
+export { RuleStats } from "./path.js";
 import { distributionsEqual, type Distribution } from "./outcome.js";
-import { PacketPath } from "./path.js";
+import { PacketPath, RuleStats } from "./path.js";
 import type { Scenario } from "./scenario.js";
 
 export interface VerifyOptions {
 	/** Stop after this many differences (default 100). */
 	readonly maxDifferences?: number;
 	readonly maxBranches?: number;
+	/** Collect rule evaluations per packet for each side (VerifyResult.stats). */
+	readonly stats?: boolean;
+}
+
+/** Rule evaluations per packet on each side (the kernel's linear count; see RuleStats). */
+export interface VerifyStats {
+	readonly old: RuleStats;
+	readonly new: RuleStats;
 }
 
 export interface VerifyResult {
@@ -28,19 +37,31 @@ export interface VerifyResult {
 	readonly refused: readonly Diagnostic[];
 	/** Scenarios whose random branches were too many to enumerate fully. */
 	readonly truncated: number;
+	/** With `stats: true`: rule evaluations per packet on each side. */
+	readonly stats?: VerifyStats;
 }
 
 /** The outcome distribution of one scenario on a host running `sides` (in registration order). */
-export function simulate(sides: readonly SimSide[], host: Host, scn: Scenario, maxBranches = MAX_BRANCHES): Distribution {
-	const path = new PacketPath(sides, host);
+export function simulate(sides: readonly SimSide[], host: Host, scn: Scenario, maxBranches = MAX_BRANCHES, stats?: RuleStats): Distribution {
+	const path = new PacketPath(sides, host, stats);
 	return explore((choose) => path.run(scn, choose), maxBranches);
+}
+
+/**
+ * A reusable simulator for many scenarios on one host (what `simulate` builds per call), with
+ * optional rule-evaluation statistics.
+ */
+export function simulator(sides: readonly SimSide[], host: Host, opts: { maxBranches?: number; stats?: RuleStats } = {}): (scn: Scenario) => Distribution {
+	const path = new PacketPath(sides, host, opts.stats);
+	return (scn) => explore((choose) => path.run(scn, choose), opts.maxBranches);
 }
 
 export function verify(oldSide: SimSide, newSide: SimSide, corpus: Corpus, host: Host, opts: VerifyOptions = {}): VerifyResult {
 	const refused = [...(oldSide.unsupported ?? []), ...(newSide.unsupported ?? [])];
 	if (refused.length > 0) return { equal: false, checked: 0, packets: 0, differences: [], refused, truncated: 0 };
-	const oldPath = new PacketPath([oldSide], host);
-	const newPath = new PacketPath([newSide], host);
+	const stats: VerifyStats | undefined = opts.stats ? { old: new RuleStats(), new: new RuleStats() } : undefined;
+	const oldPath = new PacketPath([oldSide], host, stats?.old);
+	const newPath = new PacketPath([newSide], host, stats?.new);
 	const max = opts.maxDifferences ?? 100;
 	const differences: Difference[] = [];
 	let checked = 0;
@@ -58,5 +79,5 @@ export function verify(oldSide: SimSide, newSide: SimSide, corpus: Corpus, host:
 			if (differences.length < max) differences.push({ scenario: scn, oldName: oldSide.name, newName: newSide.name, old: a, new: b });
 		}
 	}
-	return { equal, checked, packets, differences, refused, truncated };
+	return { equal, checked, packets, differences, refused, truncated, ...(stats ? { stats } : {}) };
 }

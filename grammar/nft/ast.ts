@@ -48,6 +48,12 @@ export type Datatype =
 	| "integer"
 	| "classid"
 	| "dccp_pkttype"
+	/** `meta time`: a date ("2020-01-29 00:00:00", read as UTC) or epoch seconds; the value is ns. */
+	| "date"
+	/** `meta hour`: "HH:MM[:SS]" (read as UTC), seconds since midnight. */
+	| "hour"
+	/** `meta day`: Sunday = 0 … Saturday = 6, by name or number. */
+	| "day"
 	| "verdict";
 
 interface Node {
@@ -108,6 +114,18 @@ export interface ExthdrExpr extends Typed {
 	readonly field?: string;
 }
 
+/** Routing expressions: `rt ipsec` (the route is an IPsec route), `rt classid` (the route realm). */
+export interface RtExpr extends Typed {
+	readonly kind: "rt";
+	readonly key: "ipsec" | "classid";
+}
+
+/** `socket transparent|wildcard|mark`: the packet's socket (none: BREAK). */
+export interface SocketExpr extends Typed {
+	readonly kind: "socket";
+	readonly key: "transparent" | "wildcard" | "mark";
+}
+
 /** `@nh,96,32`: raw bits at a header base. */
 export interface RawExpr extends Typed {
 	readonly kind: "raw";
@@ -144,6 +162,8 @@ export type NftExpr =
 	| NumgenExpr
 	| TcpOptExpr
 	| ExthdrExpr
+	| RtExpr
+	| SocketExpr
 	| RawExpr
 	| ConstExpr
 	| BinopExpr
@@ -159,6 +179,8 @@ export interface ScalarValue extends Node {
 	readonly hi: bigint;
 	/** How it was written, for boundary extraction and messages: `80`, `80-90`, `10.0.0.0/8`, `"eth*"`. */
 	readonly form: "single" | "range" | "prefix" | "wildcard";
+	/** Everything outside [lo, hi]: nft's reading of a `meta hour` range over midnight (parser flips the relation). */
+	readonly inverted?: true;
 }
 
 /** `established,related` on a bitmask type: the OR of the bits. */
@@ -295,7 +317,30 @@ export interface TcpmssStmt extends Node {
 	readonly size: "rt-mtu" | number;
 }
 
+/**
+ * `add|update|delete @set { KEY [timeout T] [STATEFUL] }`: writes the packet's key into a dynamic
+ * set; the stateful expression (a per-element `limit` or `ct count`) decides whether the rule goes on.
+ */
+export interface DynsetStmt extends Node {
+	readonly kind: "dynset";
+	readonly op: "add" | "update" | "delete";
+	readonly set: string;
+	readonly key: NftExpr;
+	readonly timeoutMs?: bigint;
+	readonly stateful?: LimitStmt | { readonly kind: "ctcount"; readonly over: boolean; readonly count: number };
+}
+
+/** `tproxy [ip|ip6] to [addr][:port]`: assign a transparent socket or BREAK. */
+export interface TproxyStmt extends Node {
+	readonly kind: "tproxy";
+	readonly fam?: "ip" | "ip6";
+	readonly addr?: bigint;
+	readonly port?: number;
+}
+
 export type NftStmt =
+	| TproxyStmt
+	| DynsetStmt
 	| MatchStmt
 	| CounterStmt
 	| LogStmt
@@ -342,6 +387,8 @@ export interface NftSet extends Node {
 	/** Map data: `verdict`, or one type per concatenated data part. */
 	readonly dataTypes?: readonly Datatype[];
 	readonly flags: readonly string[];
+	/** Default timeout of elements added from the packet path (`timeout 60s`). */
+	readonly timeoutMs?: bigint;
 	readonly elems: readonly SetElem[];
 }
 

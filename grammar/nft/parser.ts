@@ -13,7 +13,7 @@ import { diagnostic, type Code, type Diagnostic } from "../../compiler/ir/diagno
 import type { Span } from "../../compiler/ir/span.js";
 import type * as A from "./ast.js";
 import { BARE_META, CT, EXTHDR, META, PAYLOAD, SET_TYPES, TCP_OPTIONS, type FieldInfo } from "./selectors.js";
-import { decodeName, decodeValue, isBitmask, LOG_LEVEL, parseIpv4, parseIpv6, symbolValue, WIDTH } from "./symbols.js";
+import { decodeName, decodeValue, isBitmask, LOG_LEVEL, parseIpv4, parseIpv6, parseTime, symbolValue, WIDTH } from "./symbols.js";
 import * as T from "./tokens.js";
 
 /** Internal signal: the current rule/command is abandoned; its diagnostic is already recorded. */
@@ -36,7 +36,6 @@ const PRIORITY_NAMES: ReadonlyMap<string, number> = new Map([
 const VERDICT_WORDS: ReadonlySet<string> = new Set(["accept", "drop", "continue", "return", "jump", "goto"]);
 /** Statements that are parsed but not modelled: reported as nft_unsupported. */
 const UNSUPPORTED_STMTS: ReadonlySet<string> = new Set([
-	"tproxy",
 	"dup",
 	"fwd",
 	"synproxy",
@@ -48,7 +47,6 @@ const UNSUPPORTED_STMTS: ReadonlySet<string> = new Set([
 	"flow",
 	"xt",
 	"osf",
-	"socket",
 	"ipsec",
 	"tunnel",
 	"sctp-chunk",
@@ -84,6 +82,7 @@ interface SetB {
 	keyWidths: number[];
 	dataTypes?: A.Datatype[];
 	flags: string[];
+	timeoutMs?: bigint;
 	elems: A.SetElem[];
 }
 interface TableB {
@@ -154,6 +153,7 @@ export class NftParser {
 					keyWidths: s.keyWidths,
 					...(s.dataTypes !== undefined ? { dataTypes: s.dataTypes } : {}),
 					flags: s.flags,
+					...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
 					elems: s.elems,
 				})),
 			})),
@@ -828,7 +828,13 @@ export class NftParser {
 					do s.flags.push(this.word("a set flag").image);
 					while (this.accept(T.Comma));
 					break;
-				case "timeout":
+				case "timeout": {
+					const w = this.word("a timeout value");
+					const ms = parseTime(w.image);
+					if (ms === undefined) this.fail("nft_syntax_error", `invalid timeout "${w.image}"`, w);
+					s.timeoutMs = ms;
+					break;
+				}
 				case "gc-interval":
 				case "size":
 				case "policy":
@@ -937,7 +943,7 @@ export class NftParser {
 				? decodeName(image)
 				: decodeValue(dtype, width, image);
 		if ("error" in d) return this.fail("nft_syntax_error", d.error, t);
-		return { kind: "value", lo: d.lo, hi: d.hi, form: d.form, span: this.spanFrom(t, end) };
+		return { kind: "value", lo: d.lo, hi: d.hi, form: d.form, ...(d.inverted ? { inverted: true as const } : {}), span: this.spanFrom(t, end) };
 	}
 
 	/** Right-hand side of a relation: set, set reference, scalar/concat, flag list. */
@@ -993,7 +999,8 @@ export class NftParser {
 			w === "jhash" ||
 			w === "symhash" ||
 			w === "exthdr" ||
-			w === "rt"
+			w === "rt" ||
+			w === "socket"
 		);
 	}
 
@@ -1098,6 +1105,12 @@ export class NftParser {
 			const f = this.field(payload, img);
 			return { kind: "payload", proto: img, field: f.name, dtype: f.info.dtype, width: f.info.width, span: sp() };
 		}
+		// `rt ipsec` / `rt classid` are routing expressions; other `rt` fields the routing header.
+		if (img === "rt" && (this.isWord(this.peek(), "ipsec") || this.isWord(this.peek(), "classid"))) {
+			const k = this.word("ipsec or classid");
+			if (k.image === "ipsec") return { kind: "rt", key: "ipsec", dtype: "boolean", width: 1, span: sp() };
+			return { kind: "rt", key: "classid", dtype: "integer", width: 32, span: sp() }; // a realm
+		}
 		const ext = EXTHDR[img];
 		if (ext !== undefined) {
 			const f = this.field(ext, img);
@@ -1106,7 +1119,6 @@ export class NftParser {
 		switch (img) {
 			case "meta": {
 				const f = this.field(META, "meta");
-				if (f.name === "time" || f.name === "day" || f.name === "hour") this.fail("nft_unsupported", `meta ${f.name} depends on the clock and is not modelled`, f.tok);
 				return { kind: "meta", key: f.name, dtype: f.info.dtype, width: f.info.width, span: sp() };
 			}
 			case "ct":
@@ -1141,10 +1153,15 @@ export class NftParser {
 			}
 			case "rt":
 				return this.fail("nft_unsupported", "routing expressions (rt …) are not modelled", w);
+			case "socket": {
+				const k = this.word("transparent, wildcard or mark");
+				if (k.image === "transparent" || k.image === "wildcard") return { kind: "socket", key: k.image, dtype: "integer", width: 8, span: sp() };
+				if (k.image === "mark") return { kind: "socket", key: "mark", dtype: "mark", width: 32, span: sp() };
+				return this.fail("nft_unsupported", `socket ${k.image} is not modelled`, k);
+			}
 			default:
 				if (BARE_META.has(img)) {
 					const info = META[img]!;
-					if (img === "time" || img === "day" || img === "hour") this.fail("nft_unsupported", `${img} depends on the clock and is not modelled`, w);
 					return { kind: "meta", key: img, dtype: info.dtype, width: info.width, span: sp() };
 				}
 				return this.fail("nft_syntax_error", `unknown expression "${img}"`, w);
@@ -1302,6 +1319,32 @@ export class NftParser {
 			case "notrack":
 				this.i++;
 				return { kind: "notrack", span: sp() };
+			case "tproxy": {
+				this.i++;
+				let fam: "ip" | "ip6" | undefined;
+				const f = this.peek();
+				if (this.isWord(f, "ip") || this.isWord(f, "ip6")) {
+					this.i++;
+					fam = f.image as "ip" | "ip6";
+				}
+				this.keyword("to");
+				const spec = this.natAddress("dnat", fam);
+				if (spec.addr !== undefined && spec.addr.lo !== spec.addr.hi) this.fail("nft_syntax_error", "tproxy takes one address, not a range", t);
+				if (spec.port !== undefined && spec.port.lo !== spec.port.hi) this.fail("nft_syntax_error", "tproxy takes one port, not a range", t);
+				const fm = fam ?? spec.fam;
+				return {
+					kind: "tproxy",
+					...(fm !== undefined ? { fam: fm } : {}),
+					...(spec.addr !== undefined ? { addr: spec.addr.lo } : {}),
+					...(spec.port !== undefined ? { port: spec.port.lo } : {}),
+					span: sp(),
+				};
+			}
+			case "add":
+			case "update":
+			case "delete":
+				if (isTok(this.peek(1), T.At)) return this.dynsetStmt(t);
+				return this.fail("nft_unsupported", `statement "${w}" is not modelled by the simulator`, t);
 			default:
 				if (UNSUPPORTED_STMTS.has(w)) this.fail("nft_unsupported", `statement "${w}" is not modelled by the simulator`, t);
 				if (this.startsExpr(t)) return this.exprStmt();
@@ -1443,6 +1486,12 @@ export class NftParser {
 			right = { kind: "value", lo: value, hi: value, form: "single", span: right.span };
 			if (op === "implicit") op = "==";
 		}
+		// `meta hour "22:00"-"06:00"`: nft turns it into `!= "06:00"-"22:00"` (and `!=` into `==`).
+		if (right.kind === "value" && right.inverted === true) {
+			if (op !== "==" && op !== "implicit" && op !== "!=") this.fail("nft_syntax_error", "a range over midnight only compares with == or !=", this.last());
+			op = op === "!=" ? "==" : "!=";
+			right = { kind: "value", lo: right.lo, hi: right.hi, form: right.form, span: right.span };
+		}
 		return { kind: "match", left, op, right, span: this.spanFrom(first, this.last()) };
 	}
 
@@ -1511,6 +1560,37 @@ export class NftParser {
 		const mb = /^(bytes|kbytes|mbytes)\/(second|minute|hour|day|week)$/.exec(u.image);
 		if (mb === null) this.fail("nft_syntax_error", `invalid rate unit "${u.image}"`, u);
 		return { rate: BigInt(t.image), unit: `${mb[1]}/${mb[2]}` };
+	}
+
+	private dynsetStmt(kw: IToken): A.DynsetStmt {
+		this.i++;
+		const op = kw.image as A.DynsetStmt["op"];
+		this.expect(T.At, '"@"');
+		const { name, tok } = this.name("a set name");
+		if (this.table !== undefined) this.refs.push({ table: this.table, kind: "set", name, span: this.spanOf(tok) });
+		this.expect(T.LBrace, '"{"');
+		const key = this.concatExpr();
+		let timeoutMs: bigint | undefined;
+		let stateful: A.DynsetStmt["stateful"];
+		for (;;) {
+			const t = this.peek();
+			if (this.isWord(t, "timeout")) {
+				this.i++;
+				const w = this.word("a timeout");
+				const ms = parseTime(w.image);
+				if (ms === undefined) this.fail("nft_syntax_error", `invalid timeout "${w.image}"`, w);
+				timeoutMs = ms;
+			} else if (this.isWord(t, "limit")) stateful = this.limitStmt(t);
+			else if (this.isWord(t, "ct") && this.isWord(this.peek(1), "count")) {
+				this.i += 2;
+				const over = this.acceptWord("over") !== undefined;
+				stateful = { kind: "ctcount", over, count: this.number("a connection count").value };
+			} else if (this.isWord(t, "counter")) {
+				this.i++;
+			} else break;
+		}
+		this.expect(T.RBrace, '"}"');
+		return { kind: "dynset", op, set: name, key, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(stateful !== undefined ? { stateful } : {}), span: this.spanFrom(kw, this.last()) };
 	}
 
 	private limitStmt(kw: IToken): A.LimitStmt {

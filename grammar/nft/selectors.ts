@@ -132,9 +132,9 @@ export const META: Readonly<Record<string, FieldInfo>> = {
 	oifkind: f("string", 128),
 	sdif: f("iface_index", 128),
 	sdifname: f("ifname", 128),
-	time: int(64),
-	day: int(8),
-	hour: int(32),
+	time: f("date", 64),
+	day: f("day", 8),
+	hour: f("hour", 32),
 };
 
 /** Meta keys nft accepts without the `meta` keyword. */

@@ -38,6 +38,9 @@ export const WIDTH: Readonly<Record<Datatype, number>> = {
 	integer: 32,
 	classid: 32,
 	dccp_pkttype: 4,
+	date: 64,
+	hour: 32,
+	day: 8,
 	verdict: 32,
 };
 
@@ -288,6 +291,8 @@ export interface Decoded {
 	readonly lo: bigint;
 	readonly hi: bigint;
 	readonly form: "single" | "range" | "prefix" | "wildcard";
+	/** The value stands for everything outside [lo, hi] (a `meta hour` range over midnight). */
+	readonly inverted?: true;
 }
 
 export type DecodeResult = Decoded | { readonly error: string };
@@ -366,6 +371,32 @@ export function parseTime(s: string): bigint | undefined {
 	return pos === s.length && pos > 0 ? total : undefined;
 }
 
+const DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
+/**
+ * `meta time` values in ns since the epoch: "YYYY-MM-DD[ HH:MM[:SS]]" or epoch seconds. nft reads
+ * dates in the loader's time zone; the simulator reads them as UTC (ipt2nft asks to load with TZ=UTC).
+ */
+export function parseDate(s: string): bigint | undefined {
+	if (/^\d+$/.test(s)) return BigInt(s) * 1_000_000_000n;
+	const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
+	if (m === null) return undefined;
+	const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4] ?? "0", m[5] ?? "0", m[6] ?? "0"].map(Number) as [number, number, number, number, number, number];
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) return undefined;
+	return BigInt(Date.UTC(y, mo - 1, d, h, mi, se) / 1000) * 1_000_000_000n;
+}
+
+/** `meta hour` values: "HH:MM[:SS]" in seconds since midnight (UTC, as for dates). */
+export function parseHour(s: string): bigint | undefined {
+	const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(s);
+	if (m === null) return undefined;
+	const h = Number(m[1]);
+	const mi = Number(m[2]);
+	const se = Number(m[3] ?? "0");
+	if (h > 23 || mi > 59 || se > 59) return undefined;
+	return BigInt(h * 3600 + mi * 60 + se);
+}
+
 /** One scalar (no range) of the datatype. */
 function scalar(dtype: Datatype, width: number, s: string): bigint | undefined {
 	switch (dtype) {
@@ -383,6 +414,15 @@ function scalar(dtype: Datatype, width: number, s: string): bigint | undefined {
 		}
 		case "time":
 			return parseTime(s);
+		case "date":
+			return parseDate(s);
+		case "hour":
+			return parseHour(s);
+		case "day": {
+			const i = DAYS.indexOf(s.toLowerCase());
+			if (i >= 0) return BigInt(i);
+			return /^[0-6]$/.test(s) ? BigInt(s) : undefined;
+		}
 		case "classid": {
 			// tc handles: `none`, `root`, `major:minor` in hex.
 			if (s === "none") return 0n;
@@ -426,6 +466,8 @@ export function decodeValue(dtype: Datatype, width: number, s: string): DecodeRe
 		const lo = scalar(dtype, width, s.slice(0, i));
 		const hi = scalar(dtype, width, s.slice(i + 1));
 		if (lo !== undefined && hi !== undefined) {
+			// nft reads a `meta hour` range over midnight as the complement of [hi, lo] (ends excluded).
+			if (lo > hi && dtype === "hour") return { lo: hi, hi: lo, form: "range", inverted: true };
 			if (lo > hi) return { error: `range ${s} is empty (low end above high end)` };
 			return { lo, hi, form: "range" };
 		}

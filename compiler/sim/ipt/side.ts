@@ -12,7 +12,7 @@ import { diagnostic, type Diagnostic } from "../../ir/diagnostics.js";
 import type * as ipt from "../../ir/ipt.js";
 import { tablePriority, TABLE_CHAINS, type Fam } from "../../ir/ipt.js";
 import type { ChainOutcome, EvalContext, Hook, LogLine, NatAction, SimBaseChain, SimSide, TraceStep } from "../model.js";
-import type { Packet } from "../packet.js";
+import { hasPorts, type Packet } from "../packet.js";
 import { compileMatch } from "./match/index.js";
 import { hasEntry } from "./match/conntrack.js";
 import * as T from "./targets.js";
@@ -46,6 +46,10 @@ class CRule {
 	value = 0;
 	mask = 0;
 	mss: number | "pmtu" = 0;
+	/** A_FN targets (targets.ts). */
+	fn: ((pkt: Packet, ctx: EvalContext) => ChainOutcome | undefined) | null = null;
+	/** The one destination port the rule can match (tcp/udp --dport N), or -1: a dispatch key. */
+	dport = -1;
 	step: TraceStep;
 	hotdropStep: TraceStep;
 	constructor(step: TraceStep, hotdropStep: TraceStep) {
@@ -67,11 +71,21 @@ class CChain {
 	readonly label: string;
 	policy: ChainOutcome = ACCEPT;
 	policyStep: TraceStep | null = null;
+	/**
+	 * Dispatch index of a long IPv4 chain (kube-proxy's KUBE-SERVICES): destination /32 -> the
+	 * rules that can match it, i.e. the rules keyed on that address merged in order with the rules
+	 * that have no such key (`unkeyed`). Visiting a candidate list in ascending rule order keeps
+	 * first-match semantics exact; rules of other keys cannot match the packet's destination.
+	 */
+	index: Map<number, Int32Array> | null = null;
+	/** What the index is keyed on: the IPv4 destination (/32) or the destination port. */
+	indexKey: "dst" | "dport" = "dst";
+	unkeyed: Int32Array = new Int32Array(0);
 	constructor(name: string, label: string) {
 		this.name = name;
 		this.label = label;
 	}
-	finalize(): void {
+	finalize(v4: boolean): void {
 		const rs = this.rules;
 		this.fl = Int32Array.from(rs, (r) => r.flags);
 		this.pr = Int32Array.from(rs, (r) => r.proto);
@@ -79,8 +93,42 @@ class CChain {
 		this.sm = Int32Array.from(rs, (r) => r.srcMask4);
 		this.da = Int32Array.from(rs, (r) => r.dst4);
 		this.dm = Int32Array.from(rs, (r) => r.dstMask4);
+		if (v4 && rs.length >= INDEX_MIN_RULES) this.buildIndex();
+	}
+	private buildIndex(): void {
+		// Destination /32 first (KUBE-SERVICES); else the destination port (KUBE-NODEPORTS).
+		const byDst = (r: CRule): number | undefined => ((r.flags & (F_DST4 | F_DST_NEG)) === F_DST4 && r.dstMask4 === -1 ? r.dst4 : undefined);
+		const byPort = (r: CRule): number | undefined => (r.dport >= 0 ? r.dport : undefined);
+		for (const [kind, keyOf] of [
+			["dst", byDst],
+			["dport", byPort],
+		] as const) {
+			const keyed = new Map<number, number[]>();
+			const unkeyed: number[] = [];
+			this.rules.forEach((r, i) => {
+				const k = keyOf(r);
+				if (k === undefined) unkeyed.push(i);
+				else {
+					let l = keyed.get(k);
+					if (l === undefined) keyed.set(k, (l = []));
+					l.push(i);
+				}
+			});
+			// Worth it only when keys split the chain and the unkeyed rules copied per key stay few.
+			if (keyed.size < 4 || unkeyed.length > INDEX_MAX_UNKEYED) continue;
+			const index = new Map<number, Int32Array>();
+			for (const [k, l] of keyed) index.set(k, Int32Array.from([...l, ...unkeyed]).sort());
+			this.index = index;
+			this.indexKey = kind;
+			this.unkeyed = Int32Array.from(unkeyed);
+			return;
+		}
 	}
 }
+
+/** Chains shorter than this are walked linearly (the index costs a map lookup per entry). */
+const INDEX_MIN_RULES = 32;
+const INDEX_MAX_UNKEYED = 256;
 
 export interface IptSide extends SimSide {
 	readonly unsupported: readonly Diagnostic[];
@@ -137,7 +185,7 @@ function compileTable(table: ipt.Table, fam: Fam, side: string, unsupported: Dia
 			cc.policyStep = { side, chain: cc.label, rule: `-P ${c.name} ${c.policy ?? "ACCEPT"}`, span: c.span, verdict: `${c.policy ?? "ACCEPT"} (policy)` };
 		}
 		for (const r of c.rules) cc.rules.push(compileRule(r, table, fam, cc, chains, side, unsupported));
-		cc.finalize();
+		cc.finalize(fam === 4);
 	}
 	// The kernel refuses tables whose jumps loop (ELOOP); so do we.
 	const loop = findLoop(table);
@@ -183,6 +231,7 @@ function compileRule(
 		const neg = r.fragment.neg;
 		rest.push((pkt) => (pkt.fragOffset !== 0) !== neg);
 	}
+	cr.dport = portKey(r.matches);
 	for (const m of r.matches) {
 		const c = compileMatch(m, { fam, table: table.name });
 		if (isUnsupported(c)) {
@@ -209,7 +258,23 @@ function compileRule(
 	cr.value = plan.value ?? 0;
 	cr.mask = plan.mask ?? 0;
 	if (plan.mss !== undefined) cr.mss = plan.mss;
+	if (plan.fn !== undefined) cr.fn = plan.fn;
 	return cr;
+}
+
+/** Matches with an effect beyond their answer (state updates, random draws): keys must not skip them. */
+const EFFECTFUL: ReadonlySet<string> = new Set(["recent", "statistic", "hashlimit", "limit", "quota", "connlimit", "nfacct", "unknown"]);
+
+/**
+ * The single destination port a rule requires (`-p tcp -m tcp --dport N`), when no match with an
+ * effect runs before that port test (skipping the rule must not skip an effect), else -1.
+ */
+function portKey(ms: readonly ipt.Match[]): number {
+	for (const m of ms) {
+		if ((m.kind === "tcp" || m.kind === "udp") && m.dport && !m.dport.neg && m.dport.value.lo === m.dport.value.hi) return m.dport.value.lo;
+		if (EFFECTFUL.has(m.kind)) return -1;
+	}
+	return -1;
 }
 
 function addrFn(a: ipt.Neg<ipt.AddrMask>, src: boolean): MatchFn {
@@ -260,9 +325,26 @@ function findLoop(table: ipt.Table): string[] | undefined {
 	return undefined;
 }
 
-/** One base chain's run(): ipt_do_table over the compiled rules. */
+/** The rules of `chain` that can match a packet with this destination and port (null: all). */
+function candidates(chain: CChain, d4: number, dport: number): Int32Array | null {
+	const index = chain.index;
+	if (index === null) return null;
+	if (chain.indexKey === "dst") return index.get(d4) ?? chain.unkeyed;
+	return dport < 0 ? null : (index.get(dport) ?? chain.unkeyed);
+}
+
+/**
+ * One base chain's run(): ipt_do_table over the compiled rules.
+ *
+ * The walk is over `pos` in the chain's candidate list (`list`: the dispatch index entry for the
+ * packet's destination, or null for every rule in order); `idx` is the rule's position in the
+ * chain. Rules examined are counted as the kernel's linear walk would (every rule of a chain
+ * segment up to the one that leaves it), whatever the index skipped, for EvalContext.countRules.
+ */
 function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: EvalContext) => ChainOutcome {
 	const stackChain: CChain[] = new Array<CChain>(depth).fill(base);
+	const stackList: (Int32Array | null)[] = new Array<Int32Array | null>(depth).fill(null);
+	const stackPos = new Int32Array(depth);
 	const stackIdx = new Int32Array(depth);
 	const st: RunState = { hotdrop: false };
 	const v4 = fam === 4;
@@ -282,18 +364,30 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 		let da = chain.da;
 		let dm = chain.dm;
 		let n = rules.length;
-		let i = 0;
+		// Port keys only for first fragments with ports: the tcp match hotdrops offset-1 fragments.
+		const dport = pkt.fragOffset === 0 && hasPorts(proto) ? pkt.dport : -1;
+		let list = candidates(chain, d4, dport);
+		let pos = 0;
 		let sp = 0;
-		for (;;) {
-			if (i >= n) {
+		// Rules examined: `segStart` is the first rule of the current chain segment.
+		let examined = 0;
+		let segStart = 0;
+		let out: ChainOutcome;
+		walk: for (;;) {
+			const idx = list === null ? pos : pos < list.length ? list[pos]! : n;
+			if (idx >= n) {
+				examined += n - segStart;
 				// Off the end: a user chain returns; the base chain (or a goto from it) hits the policy.
 				if (sp === 0) {
 					if (policyStep) ctx.trace(policyStep);
-					return policy;
+					out = policy;
+					break walk;
 				}
 				sp--;
 				chain = stackChain[sp]!;
-				i = stackIdx[sp]!;
+				list = stackList[sp]!;
+				pos = stackPos[sp]!;
+				segStart = stackIdx[sp]!;
 				rules = chain.rules;
 				fl = chain.fl;
 				pr = chain.pr;
@@ -304,22 +398,14 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 				n = rules.length;
 				continue;
 			}
-			const f = fl[i]!;
+			pos++;
+			const f = fl[idx]!;
 			if (f !== 0) {
-				if (f & F_PROTO && (proto === pr[i]) === ((f & F_PROTO_NEG) !== 0)) {
-					i++;
-					continue;
-				}
-				if (f & F_DST4 && ((d4 & dm[i]!) === da[i]) === ((f & F_DST_NEG) !== 0)) {
-					i++;
-					continue;
-				}
-				if (f & F_SRC4 && ((s4 & sm[i]!) === sa[i]) === ((f & F_SRC_NEG) !== 0)) {
-					i++;
-					continue;
-				}
+				if (f & F_PROTO && (proto === pr[idx]) === ((f & F_PROTO_NEG) !== 0)) continue;
+				if (f & F_DST4 && ((d4 & dm[idx]!) === da[idx]) === ((f & F_DST_NEG) !== 0)) continue;
+				if (f & F_SRC4 && ((s4 & sm[idx]!) === sa[idx]) === ((f & F_SRC_NEG) !== 0)) continue;
 			}
-			const r = rules[i++]!;
+			const r = rules[idx]!;
 			const rest = r.rest;
 			let ok = true;
 			for (let k = 0; k < rest.length; k++) {
@@ -330,7 +416,9 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 			}
 			if (st.hotdrop) {
 				ctx.trace(r.hotdropStep);
-				return DROP;
+				examined += idx + 1 - segStart;
+				out = DROP;
+				break walk;
 			}
 			if (!ok) continue;
 			ctx.trace(r.step);
@@ -339,19 +427,29 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 				case T.A_UNSUPPORTED:
 					break;
 				case T.A_ACCEPT:
-					return ACCEPT;
+					examined += idx + 1 - segStart;
+					out = ACCEPT;
+					break walk;
 				case T.A_DROP:
-					return DROP;
+					examined += idx + 1 - segStart;
+					out = DROP;
+					break walk;
 				case T.A_OUTCOME:
-					return r.outcome;
+					examined += idx + 1 - segStart;
+					out = r.outcome;
+					break walk;
 				case T.A_RETURN:
+					examined += idx + 1 - segStart;
 					if (sp === 0) {
 						if (policyStep) ctx.trace(policyStep);
-						return policy;
+						out = policy;
+						break walk;
 					}
 					sp--;
 					chain = stackChain[sp]!;
-					i = stackIdx[sp]!;
+					list = stackList[sp]!;
+					pos = stackPos[sp]!;
+					segStart = stackIdx[sp]!;
 					rules = chain.rules;
 					fl = chain.fl;
 					pr = chain.pr;
@@ -362,21 +460,15 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 					n = rules.length;
 					break;
 				case T.A_JUMP:
-					stackChain[sp] = chain;
-					stackIdx[sp] = i;
-					sp++;
-					chain = r.target!;
-					rules = chain.rules;
-					fl = chain.fl;
-					pr = chain.pr;
-					sa = chain.sa;
-					sm = chain.sm;
-					da = chain.da;
-					dm = chain.dm;
-					n = rules.length;
-					i = 0;
-					break;
 				case T.A_GOTO:
+					examined += idx + 1 - segStart;
+					if (r.action === T.A_JUMP) {
+						stackChain[sp] = chain;
+						stackList[sp] = list;
+						stackPos[sp] = pos;
+						stackIdx[sp] = idx + 1;
+						sp++;
+					}
 					chain = r.target!;
 					rules = chain.rules;
 					fl = chain.fl;
@@ -386,7 +478,9 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 					da = chain.da;
 					dm = chain.dm;
 					n = rules.length;
-					i = 0;
+					list = candidates(chain, d4, dport);
+					pos = 0;
+					segStart = 0;
 					break;
 				case T.A_LOG:
 					ctx.log(r.log!);
@@ -406,7 +500,9 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 					break;
 				case T.A_NAT:
 					ctx.nat(r.nat!);
-					return ACCEPT;
+					examined += idx + 1 - segStart;
+					out = ACCEPT;
+					break walk;
 				case T.A_NOTRACK:
 					// Only before conntrack attached an entry (raw table); later it changes nothing.
 					if (pkt.ct.state === "invalid") pkt.ct.state = "untracked";
@@ -416,6 +512,15 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 					break;
 				case T.A_HL:
 					pkt.ttl = r.mask === 0 ? r.value : r.mask === 1 ? Math.min(255, pkt.ttl + r.value) : Math.max(0, pkt.ttl - r.value);
+					break;
+				case T.A_FN: {
+					const o = r.fn!(pkt, ctx);
+					if (o !== undefined) return o;
+					break;
+				}
+				case T.A_CT_ZONE:
+					// The conntrack template's zone: only a packet conntrack has not seen yet gets it.
+					if (pkt.ct.state === "invalid") pkt.ct.zone = r.value;
 					break;
 				case T.A_TOS: {
 					const tos = (((pkt.dscp << 2) | pkt.ecn) & ~r.mask) ^ r.value;
@@ -427,5 +532,7 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 					throw new Error(`internal error: action ${r.action}`);
 			}
 		}
+		if (ctx.countRules !== undefined) ctx.countRules(examined);
+		return out;
 	};
 }

@@ -1,5 +1,8 @@
 /** Target kinds as action codes, and their static payloads (built once per rule). */
 import type { Fam, Target } from "../../ir/ipt.js";
+import type { EvalContext } from "../model.js";
+import type { Packet } from "../packet.js";
+import { tproxySocket } from "../sockets.js";
 import { assertNever } from "../../ir/span.js";
 import type { ChainOutcome, LogLine, NatAction } from "../model.js";
 
@@ -21,6 +24,8 @@ export const A_MSS = 14;
 export const A_UNSUPPORTED = 15;
 export const A_HL = 16; // value; mask 0 set, 1 inc, 2 dec
 export const A_TOS = 17; // tos' = (tos & ~mask) ^ value
+export const A_CT_ZONE = 18; // value: the zone of the conntrack template (raw table, before conntrack)
+export const A_FN = 19; // fn: a target with its own code; returns the chain outcome, or undefined to go on
 
 export interface TargetPlan {
 	readonly action: number;
@@ -31,12 +36,16 @@ export interface TargetPlan {
 	readonly value?: number;
 	readonly mask?: number;
 	readonly mss?: number | "pmtu";
+	/** A_FN: the target's effect; its result ends the chain (undefined: the rule is non-terminal). */
+	readonly fn?: (pkt: Packet, ctx: EvalContext) => ChainOutcome | undefined;
 	readonly verdict: string;
 	/** Why the simulator cannot model it (also: a target in a table the kernel refuses it in). */
 	readonly unsupported?: string;
 }
 
 const NAT_TABLE_ONLY = "is only valid in the nat table";
+const ACCEPT_OUTCOME: ChainOutcome = { kind: "accept" };
+const DROP_OUTCOME: ChainOutcome = { kind: "drop" };
 
 export function planTarget(t: Target | undefined, table: string, fam: Fam): TargetPlan {
 	if (t === undefined) return { action: A_NONE, verdict: "(no target)" };
@@ -104,9 +113,24 @@ export function planTarget(t: Target | undefined, table: string, fam: Fam): Targ
 			// No effect on anything an outcome holds (checksums, skb->priority, audit records).
 			return { action: A_NONE, verdict: t.kind.toUpperCase() };
 		case "ct":
-			if (t.zone || t.helper) return { action: A_UNSUPPORTED, verdict: "CT", unsupported: "CT --zone/--helper is not modelled by the simulator" };
-			return { action: A_NONE, verdict: "CT" };
-		case "tproxy":
+			if (t.helper) return { action: A_UNSUPPORTED, verdict: "CT", unsupported: "CT --helper is not modelled by the simulator" };
+			if (t.zone === undefined) return { action: A_NONE, verdict: "CT" };
+			if (t.zone.id === "mark" || t.zone.dir !== undefined) return { action: A_UNSUPPORTED, verdict: "CT", unsupported: "CT --zone mark / --zone-orig / --zone-reply are not modelled by the simulator" };
+			// xt_CT attaches the template only to a packet conntrack has not seen yet.
+			return { action: A_CT_ZONE, value: t.zone.id & 0xffff, verdict: `CT --zone ${t.zone.id}` };
+		case "tproxy": {
+			// xt_TPROXY: assign a transparent socket (established, else a listener on --on-ip/--on-port),
+			// set the mark, NF_ACCEPT; no such socket: NF_DROP. Valid only in mangle PREROUTING.
+			const { addr, port, mark } = t;
+			const want = t.fam;
+			const fn = (pkt: Packet, ctx: EvalContext): ChainOutcome => {
+				if (tproxySocket(pkt, ctx, want, addr, port) === undefined) return DROP_OUTCOME;
+				if (mark !== undefined) pkt.mark = ((pkt.mark & ~mark.mask) ^ mark.value) >>> 0;
+				return ACCEPT_OUTCOME;
+			};
+			const plan: TargetPlan = { action: A_FN, fn, verdict: `TPROXY ${port}` };
+			return table === "mangle" ? plan : { ...plan, unsupported: "TPROXY is only valid in the mangle table" };
+		}
 		case "ipset":
 		case "synproxy":
 			return { action: A_UNSUPPORTED, verdict: t.kind.toUpperCase(), unsupported: `${t.kind.toUpperCase()} is not modelled by the simulator` };

@@ -8,7 +8,11 @@ import type * as A from "../../../grammar/nft/ast.js";
 import { encodeName } from "../../../grammar/nft/symbols.js";
 import { diagnostic, type Diagnostic } from "../../ir/diagnostics.js";
 import type { EvalContext } from "../model.js";
-import { hasPorts, type Packet } from "../packet.js";
+import { hasPorts, TIME_DEFAULT_NS, type Packet } from "../packet.js";
+import { fibLookup, isLinkLocal6, linkScope6 } from "../fib.js";
+import { packetSocket } from "../sockets.js";
+
+const NS = 1_000_000_000n;
 
 export type Val = number | bigint;
 export type Getter = (p: Packet, c: EvalContext) => Val | undefined;
@@ -71,6 +75,24 @@ export class GetterCompiler {
 				return (p) => (p.proto === 6 && p.fragOffset === 0 ? (p.tcpOptions.includes(e.option) ? 1 : 0) : undefined);
 			case "exthdr":
 				return this.exthdr(e);
+			case "socket":
+				// nft_socket: no socket BREAKs; `wildcard` and `mark` need a full socket.
+				if (e.key === "transparent") return (p) => {
+					const sk = packetSocket(p);
+					return sk === undefined ? undefined : sk.transparent ? 1 : 0;
+				};
+				if (e.key === "wildcard") return (p) => {
+					const sk = packetSocket(p);
+					return sk === undefined || !sk.full ? undefined : sk.wildcard ? 1 : 0;
+				};
+				return (p) => {
+					const sk = packetSocket(p);
+					return sk === undefined || !sk.full ? undefined : (sk.mark ?? 0) >>> 0;
+				};
+			case "rt":
+				// The route (dst) exists from the routing decision on: BREAK in prerouting.
+				if (e.key === "ipsec") return (p, c) => (c.hook === "prerouting" ? undefined : p.xfrmOut === true ? 1 : 0);
+				return (p, c) => (c.hook === "prerouting" ? undefined : (p.realm ?? 0) >>> 0);
 			case "raw":
 				return this.raw(e);
 			case "const": {
@@ -182,6 +204,13 @@ export class GetterCompiler {
 				if (f === "sport") return (p) => (p.proto === proto && p.fragOffset === 0 ? p.sport : undefined);
 				if (f === "dport") return (p) => (p.proto === proto && p.fragOffset === 0 ? p.dport : undefined);
 				if (f === "flags" && proto === 6) return (p) => (p.proto === 6 && p.fragOffset === 0 ? p.tcpFlags : undefined);
+				if (f === "type" && proto === 33) return (p) => (p.proto === 33 && p.fragOffset === 0 ? (p.dccpType ?? 0) & 0xf : undefined);
+				return this.unsupported(`${e.proto} ${f}`, e.span);
+			}
+			case "esp":
+			case "ah": {
+				const proto = e.proto === "esp" ? 50 : 51;
+				if (f === "spi") return (p) => (p.proto === proto && p.fragOffset === 0 ? (p.spi ?? 0) >>> 0 : undefined);
 				return this.unsupported(`${e.proto} ${f}`, e.span);
 			}
 			case "th":
@@ -236,7 +265,27 @@ export class GetterCompiler {
 			case "nftrace":
 				return () => 0;
 			case "secpath":
-				return () => 0;
+				return (p) => (p.secpath === true ? 1 : 0);
+			case "cpu":
+				return (p) => p.cpu ?? 0;
+			// The clock (kernel: ktime_get_real_ns; hour in UTC; day with sys_tz, taken as 0).
+			case "time":
+				return (p) => p.timeNs ?? TIME_DEFAULT_NS;
+			case "hour":
+				return (p) => Number(((p.timeNs ?? TIME_DEFAULT_NS) / NS) % 86400n);
+			case "day":
+				return (p) => Number((4n + (p.timeNs ?? TIME_DEFAULT_NS) / NS / 86400n) % 7n);
+			// A device that is not there (no input device on output) BREAKs.
+			case "iifgroup":
+				return (p, c) => groupOf(c, p.iif);
+			case "oifgroup":
+				return (p, c) => groupOf(c, p.oif);
+			// The route realm: no route yet in prerouting.
+			case "rtclassid":
+				return (p, c) => (c.hook === "prerouting" ? undefined : (p.realm ?? 0) >>> 0);
+			// The net_cls classid of a full local socket; none: BREAK.
+			case "cgroup":
+				return (p) => (p.uid !== undefined ? (p.cgroup ?? 0) >>> 0 : undefined);
 			default:
 				return this.unsupported(`meta ${e.key}`, e.span);
 		}
@@ -293,36 +342,79 @@ export class GetterCompiler {
 			return (p, c) => {
 				const addr = useDaddr ? p.daddr : p.saddr;
 				let t = c.addrType(p.fam, addr);
-				// `. iif` / `. oif`: local only when the address is on that very device.
-				if (t === "local" && (iif || oif)) {
+				// `. iif` / `. oif` (inet_dev_addr_type with a device): a local or subnet broadcast
+				// address counts only on that very device (no device: no restriction).
+				if ((t === "local" || t === "broadcast") && (iif || oif)) {
 					const dev = iif ? p.iif : p.oif;
-					if (dev === undefined || !onDevice(c, dev, p.fam, addr)) t = "unicast";
+					if (t === "local") {
+						if (dev === undefined || !onDevice(c, dev, p.fam, addr)) t = "unicast";
+					} else if (dev !== undefined) t = c.addrType(p.fam, addr, dev); // 0/8, 255.255.255.255 stay broadcast
 				}
 				return FIB_TYPE[t] ?? 0;
 			};
 		}
-		const asName = e.result === "oifname";
+		// nft_fib4_eval / nft_fib6_eval: the device of the route to the address (0: none). With
+		// `. iif`/`. oif` the route must use that device. Special cases in prerouting: loopback input,
+		// IPv4 0.0.0.0 to broadcast / 224.0.0.0/24, IPv6 ICMPv6 from :: to a link-scope address
+		// (DAD) give the input device. A LOCAL route gives none; other route types (BROADCAST) count.
 		return (p, c) => {
 			const addr = useDaddr ? p.daddr : p.saddr;
-			let dev = routeDev(c, p.fam, addr);
-			// rpfilter form: the route back must leave through the input device.
-			if (iif && dev !== p.iif) dev = undefined;
-			if (dev === undefined) return asName ? ZERO_NAME : ZERO_NAME;
+			const want = iif ? p.iif : oif ? p.oif : undefined;
+			if (c.hook === "prerouting" && p.iif !== undefined) {
+				if (p.iif === "lo") return nameKey(p.iif);
+				if (p.fam === 4 && p.saddr >> 24n === 0n && (p.daddr === 0xffffffffn || p.daddr >> 8n === 0xe00000n)) return nameKey(p.iif);
+				if (p.fam === 6 && p.proto === 58 && p.saddr === 0n && linkScope6(p.daddr)) return nameKey(p.iif);
+			}
+			let dev: string | undefined;
+			if (p.fam === 6 && isLinkLocal6(addr)) dev = want ?? p.iif; // fe80::/64 on every device (strict iface lookup)
+			else {
+				const r = fibLookup(c.host, p.fam, addr);
+				dev = r === undefined || r.type === "local" ? undefined : r.dev;
+			}
+			if (dev === undefined || ((iif || oif) && dev !== want)) return ZERO_NAME;
 			return nameKey(dev);
 		};
 	}
 
 	private exthdr(e: A.ExthdrExpr): Getter {
-		// The model carries no IPv6 extension headers except the fragment header (fragOffset/MF).
+		// The model carries the fragment header (fragOffset/MF, id, reserved bits) and the routing
+		// header; no other extension header is ever present.
 		const isFrag = (p: Packet): boolean => p.fam === 6 && (p.fragOffset > 0 || p.moreFragments);
 		if (e.field === undefined) {
 			if (e.hdr === "frag") return (p) => (p.fam === 6 ? (isFrag(p) ? 1 : 0) : undefined);
+			if (e.hdr === "rt") return (p) => (p.fam === 6 ? (p.rt !== undefined ? 1 : 0) : undefined);
 			return (p) => (p.fam === 6 ? 0 : undefined);
 		}
-		if (e.hdr === "frag" && e.field === "frag-off") return (p) => (isFrag(p) ? p.fragOffset : undefined);
-		if (e.hdr === "frag" && e.field === "more-fragments") return (p) => (isFrag(p) ? (p.moreFragments ? 1 : 0) : undefined);
-		if (e.hdr !== "frag") return () => undefined; // header absent: BREAK
-		return this.unsupported(`${e.hdr} ${e.field}`, e.span);
+		if (e.hdr === "frag") {
+			switch (e.field) {
+				case "frag-off":
+					return (p) => (isFrag(p) ? p.fragOffset : undefined);
+				case "more-fragments":
+					return (p) => (isFrag(p) ? (p.moreFragments ? 1 : 0) : undefined);
+				case "id":
+					return (p) => (isFrag(p) ? (p.fragId ?? 0) >>> 0 : undefined);
+				case "reserved":
+					return (p) => (isFrag(p) ? (p.fragRes ?? 0) & 0xff : undefined);
+				case "reserved2":
+					return (p) => (isFrag(p) ? (p.fragRes2 ?? 0) & 3 : undefined);
+				default:
+					return this.unsupported(`frag ${e.field}`, e.span);
+			}
+		}
+		if (e.hdr === "rt") {
+			const rh = (p: Packet): Packet["rt"] => (p.fam === 6 ? p.rt : undefined);
+			switch (e.field) {
+				case "type":
+					return (p) => rh(p)?.type;
+				case "seg-left":
+					return (p) => rh(p)?.segsleft;
+				case "hdrlength":
+					return (p) => rh(p)?.hdrlen;
+				default:
+					return this.unsupported(`rt ${e.field}`, e.span);
+			}
+		}
+		return () => undefined; // header absent: BREAK
 	}
 
 	private raw(e: A.RawExpr): Getter {
@@ -356,6 +448,13 @@ function nu(a: Val | undefined, b: Val | undefined, f: (a: number, b: number) =>
 
 function bi(a: Val | undefined, b: Val | undefined, f: (a: bigint, b: bigint) => bigint): Val | undefined {
 	return typeof a === "bigint" && typeof b === "bigint" ? f(a, b) : undefined;
+}
+
+/** A device's group (the kernel's dev->group), or undefined when there is no such device. */
+function groupOf(c: EvalContext, dev: string | undefined): number | undefined {
+	if (dev === undefined) return undefined;
+	for (const i of c.host.interfaces) if (i.name === dev) return (i.group ?? 0) >>> 0;
+	return 0;
 }
 
 function onDevice(c: EvalContext, dev: string, fam: 4 | 6, addr: bigint): boolean {

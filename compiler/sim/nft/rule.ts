@@ -6,7 +6,9 @@
 import type * as A from "../../../grammar/nft/ast.js";
 import { diagnostic, type Diagnostic } from "../../ir/diagnostics.js";
 import type { ChainOutcome, EvalContext, LogLine, NatAction } from "../model.js";
-import type { Packet } from "../packet.js";
+import { TIME_DEFAULT_NS, type Packet } from "../packet.js";
+import { RunState } from "../run-state.js";
+import { tproxySocket } from "../sockets.js";
 import { GetterCompiler, toVal, tracked, type Getter, type Val } from "./getters.js";
 import { buildLookup, keyParts, type Lookup } from "./lookup.js";
 
@@ -161,6 +163,15 @@ function compileStmt(s: A.NftStmt, env: RuleEnv): Step | undefined {
 				return NEXT;
 			};
 		}
+		case "dynset":
+			return compileDynset(s, env);
+		case "tproxy": {
+			// nft_tproxy: the same socket lookups as xt_TPROXY; no transparent socket: BREAK. The
+			// family is the statement's, else the table's (nft refuses `tproxy` without one in inet).
+			const fam = s.fam === "ip6" || (s.fam === undefined && env.family === "ip6") ? 6 : 4;
+			const { addr, port } = s;
+			return (p, c) => (tproxySocket(p, c, fam, addr, port ?? 0) !== undefined ? NEXT : BREAK);
+		}
 		default: {
 			const never: never = s;
 			throw new Error(`internal error: statement ${JSON.stringify(never)}`);
@@ -277,6 +288,19 @@ function compileMatch(m: A.MatchStmt, env: RuleEnv): Step {
 			for (const g of getters) if (g(p, c) === undefined) return false;
 			return true;
 		};
+		const dyn = src.set !== undefined && isDynamic(src.set) ? src.set : undefined;
+		if (dyn !== undefined) {
+			// Elements the packet path added (add/update) in this run, alive at the packet's time.
+			const has = (p: Packet, c: EvalContext): boolean | undefined => {
+				const k = dynKey(getters, p, c);
+				if (k === undefined) return undefined;
+				return lk.get(p, c) !== undefined || liveIn(dynStore(c, dyn), k, p);
+			};
+			return (p, c) => {
+				const h = has(p, c);
+				return h !== undefined && h !== neg ? NEXT : BREAK;
+			};
+		}
 		if (neg) return (p, c) => (allLoad(p, c) && lk.get(p, c) === undefined ? NEXT : BREAK);
 		return (p, c) => (lk.get(p, c) !== undefined ? NEXT : BREAK);
 	}
@@ -367,6 +391,19 @@ function randomRange(n: A.NumgenExpr): { lo: number; count: number } {
 	return { lo: n.offset, count: n.mod };
 }
 
+/**
+ * How many of the 2^32 equally likely draws give value offset+v. The kernel's numgen random is
+ * reciprocal_scale(u32, mod) = (u32 * mod) >> 32, so unless mod is a power of two the values are
+ * not exactly equally likely: v gets ceil((v+1)·2^32/mod) - ceil(v·2^32/mod) draws. Other modes
+ * (inc counters, hashes) are treated as uniform.
+ */
+function randomWeight(n: A.NumgenExpr): (v: number) => number {
+	if (n.mode !== "random") return () => 1;
+	const m = BigInt(n.mod);
+	const ceilDiv = (a: bigint): bigint => (a + m - 1n) / m;
+	return (v) => Number(ceilDiv(BigInt(v + 1) << 32n) - ceilDiv(BigInt(v) << 32n));
+}
+
 function compileRandomMatch(m: A.MatchStmt, n: A.NumgenExpr, env: RuleEnv): Step {
 	const { lo, count } = randomRange(n);
 	if (count > MAX_ENUM) return unsupported(env, `${n.mode} with modulus above ${MAX_ENUM}`, m.span);
@@ -379,9 +416,15 @@ function compileRandomMatch(m: A.MatchStmt, n: A.NumgenExpr, env: RuleEnv): Step
 		test = m.op === "!=" ? (v) => !member(v as number) : (v) => member(v as number);
 	} else if (right.kind === "concat") return unsupported(env, "numgen compared with a concatenation", m.span);
 	else test = scalarTest(m.op, right, "integer", 32);
+	const weight = randomWeight(n);
 	let hits = 0;
-	for (let v = lo; v < lo + count; v++) if (test(v)) hits++;
-	const prob = hits / count;
+	let total = 0;
+	for (let v = lo; v < lo + count; v++) {
+		const w = weight(v - lo);
+		total += w;
+		if (test(v)) hits += w;
+	}
+	const prob = hits / total;
 	if (prob >= 1) return () => NEXT;
 	if (prob <= 0) return () => BREAK;
 	return (_p, c) => (c.choose(prob) ? NEXT : BREAK);
@@ -398,7 +441,10 @@ function randomChooser<D>(n: A.NumgenExpr, elems: readonly A.SetElem[], data: (e
 		return undefined;
 	}
 	const taken = new Uint8Array(count);
+	const weight = randomWeight(n);
 	const outcomes: { share: number; data: D }[] = [];
+	let left = 0;
+	for (let v = 0; v < count; v++) left += weight(v);
 	for (const e of elems) {
 		if (e.key.kind !== "value") continue;
 		let share = 0;
@@ -407,13 +453,12 @@ function randomChooser<D>(n: A.NumgenExpr, elems: readonly A.SetElem[], data: (e
 		for (let v = from; v <= to; v++) {
 			if (taken[v - lo] === 0) {
 				taken[v - lo] = 1;
-				share++;
+				share += weight(v - lo);
 			}
 		}
 		if (share > 0) outcomes.push({ share, data: data(e) });
 	}
 	const probs: number[] = [];
-	let left = count;
 	for (const o of outcomes) {
 		probs.push(o.share / left);
 		left -= o.share;
@@ -424,6 +469,77 @@ function randomChooser<D>(n: A.NumgenExpr, elems: readonly A.SetElem[], data: (e
 			if (p >= 1 || c.choose(p)) return outcomes[i]!.data;
 		}
 		return undefined;
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dynamic sets (`add|update|delete @set { key … }` and lookups in them)
+
+/** Contents per set written from the packet path: key -> expiry in ns (null: no timeout). */
+const dynamicSets = new RunState<Map<A.NftSet, Map<string, bigint | null>>>(() => new Map());
+
+function isDynamic(set: A.NftSet): boolean {
+	return set.flags.includes("dynamic");
+}
+
+function dynStore(c: EvalContext, set: A.NftSet): Map<string, bigint | null> {
+	const all = dynamicSets.get(c);
+	let m = all.get(set);
+	if (m === undefined) {
+		m = new Map();
+		all.set(set, m);
+	}
+	return m;
+}
+
+function dynKey(getters: readonly Getter[], p: Packet, c: EvalContext): string | undefined {
+	let k = "";
+	for (const g of getters) {
+		const v = g(p, c);
+		if (v === undefined) return undefined;
+		k += `${v.toString()},`;
+	}
+	return k;
+}
+
+function liveIn(store: Map<string, bigint | null>, k: string, p: Packet): boolean {
+	const e = store.get(k);
+	return e === null || (e !== undefined && e > (p.timeNs ?? TIME_DEFAULT_NS));
+}
+
+/**
+ * nft_dynset: `add` inserts a missing element, `update` also re-arms an existing one's timeout,
+ * `delete` removes it; then the element's own stateful expression decides: `limit` (the per-element
+ * bucket, modelled like every limit by the packet's overLimit) or `ct count` (the connections of
+ * the element's conncount list, the packet's connCount). A key that cannot be loaded BREAKs.
+ */
+function compileDynset(s: A.DynsetStmt, env: RuleEnv): Step {
+	const set = env.sets.get(s.set);
+	if (set === undefined) return unsupported(env, `set @${s.set} (undefined)`, s.span);
+	if (!isDynamic(set)) return unsupported(env, `${s.op} @${s.set} on a set without flags dynamic`, s.span);
+	const getters = partsOf(s.key).map((p) => env.getters.compile(p));
+	const timeout = s.timeoutMs ?? set.timeoutMs;
+	const st = s.stateful;
+	let pass: (p: Packet) => boolean = () => true;
+	if (st !== undefined) {
+		if (st.kind === "limit") pass = st.over ? (p) => p.overLimit : (p) => !p.overLimit;
+		else {
+			const { over, count } = st;
+			pass = (p) => ((p.connCount ?? 1) > count) === over;
+		}
+	}
+	const op = s.op;
+	return (p, c) => {
+		const k = dynKey(getters, p, c);
+		if (k === undefined) return BREAK;
+		const store = dynStore(c, set);
+		if (op === "delete") {
+			store.delete(k);
+			return NEXT;
+		}
+		const expiry = timeout === undefined ? null : (p.timeNs ?? TIME_DEFAULT_NS) + timeout * 1_000_000n;
+		if (op === "update" || !liveIn(store, k, p)) store.set(k, expiry);
+		return pass(p) ? NEXT : BREAK;
 	};
 }
 
@@ -583,10 +699,12 @@ function compileSet(s: A.SetStmt, env: RuleEnv): Step {
 				return NEXT;
 			};
 		case "ct zone":
+			if (t.kind === "ct" && t.dir !== undefined) return unsupported(env, `ct ${t.dir} zone set`, s.span);
 			return (p, c) => {
 				const v = num(p, c);
 				if (v === undefined) return BREAK;
-				p.ct.zone = v & 0xffff;
+				// nft_ct_set_zone: only a packet without a conntrack entry gets the template.
+				if (p.ct.state === "invalid") p.ct.zone = v & 0xffff;
 				return NEXT;
 			};
 		case "meta nftrace":
@@ -606,6 +724,14 @@ function compileSet(s: A.SetStmt, env: RuleEnv): Step {
 				const v = num(p, c);
 				if (v === undefined) return BREAK;
 				if (p.fam === (t.kind === "payload" && t.proto === "ip" ? 4 : 6)) p.dscp = v & 0x3f;
+				return NEXT;
+			};
+		case "payload ip ecn":
+		case "payload ip6 ecn":
+			return (p, c) => {
+				const v = num(p, c);
+				if (v === undefined) return BREAK;
+				if (p.fam === (t.kind === "payload" && t.proto === "ip" ? 4 : 6)) p.ecn = v & 3;
 				return NEXT;
 			};
 		case "payload ip ttl":

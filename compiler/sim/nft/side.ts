@@ -5,7 +5,7 @@
  */
 import type * as A from "../../../grammar/nft/ast.js";
 import type { Fam } from "../../ir/ipt.js";
-import type { Diagnostic } from "../../ir/diagnostics.js";
+import { diagnostic, type Diagnostic } from "../../ir/diagnostics.js";
 import type { ChainOutcome, EvalContext, Hook, SimBaseChain, SimSide } from "../model.js";
 import type { Packet } from "../packet.js";
 import { GetterCompiler } from "./getters.js";
@@ -39,6 +39,7 @@ const ACCEPT: ChainOutcome = { kind: "accept" };
 const DROP: ChainOutcome = { kind: "drop" };
 /** The kernel allows 16 nested jumps; deeper means a loop nft would have refused to load. */
 const MAX_DEPTH = 16;
+const PRIO_CONNTRACK = -200;
 
 const HOOK_OF: Readonly<Record<string, Hook | undefined>> = {
 	prerouting: "prerouting",
@@ -52,6 +53,35 @@ interface Base {
 	readonly chain: SimBaseChain;
 	readonly hook: Hook;
 	readonly fams: readonly Fam[];
+}
+
+/** Payloads and keys that establish the transport protocol for what follows in the rule. */
+// `th dport` does not: nft still asks for a protocol (checked with nft -c).
+const L4_PAYLOADS: ReadonlySet<string> = new Set(["tcp", "udp", "udplite", "sctp", "dccp"]);
+
+function setsL4(e: unknown): boolean {
+	if (typeof e !== "object" || e === null) return false;
+	const o = e as Record<string, unknown>;
+	if (o["kind"] === "payload" && typeof o["proto"] === "string") {
+		if (L4_PAYLOADS.has(o["proto"])) return true;
+		if ((o["proto"] === "ip" && o["field"] === "protocol") || (o["proto"] === "ip6" && o["field"] === "nexthdr")) return true;
+	}
+	if (o["kind"] === "meta" && o["key"] === "l4proto") return true;
+	return Object.values(o).some((v) => (Array.isArray(v) ? v.some(setsL4) : typeof v === "object" && v !== null && "kind" in v && setsL4(v)));
+}
+
+/**
+ * nft's evaluator refuses `dnat to 10.0.0.1:80` (and snat/masquerade/redirect to a port) unless an
+ * earlier expression of the rule fixed the transport protocol ("transport protocol mapping is
+ * only valid after transport protocol match"); the simulator refuses such text too.
+ */
+function natPortWithoutL4(r: A.NftRule): boolean {
+	let l4 = false;
+	for (const s of r.stmts) {
+		if (s.kind === "match" && (setsL4(s.left) || setsL4(s.right))) l4 = true;
+		if (s.kind === "nat" && s.port !== undefined && !l4) return true;
+	}
+	return false;
 }
 
 export function nftSide(ast: A.NftRuleset, opts: NftSideOptions = {}): NftSide {
@@ -75,7 +105,10 @@ export function nftSide(ast: A.NftRuleset, opts: NftSideOptions = {}): NftSide {
 			getters,
 			diagnostics,
 		};
-		for (const c of t.chains) chains.get(c.name)!.rules = c.rules.map((r) => compileRule(r, env));
+		for (const c of t.chains) {
+			for (const r of c.rules) if (natPortWithoutL4(r)) diagnostics.push(diagnostic("nft_rule_refused", `${t.family} ${t.name} ${c.name}: nft refuses a NAT port without a transport protocol match before it (add \`meta l4proto tcp\` or \`udp\`)`, r.span));
+			chains.get(c.name)!.rules = c.rules.map((r) => compileRule(r, env));
+		}
 		for (const c of t.chains) {
 			const b = c.base;
 			if (b === undefined) continue;
@@ -83,6 +116,11 @@ export function nftSide(ast: A.NftRuleset, opts: NftSideOptions = {}): NftSide {
 			if (hook === undefined) continue;
 			const ref = chains.get(c.name)!;
 			const label = `table ${t.family} ${t.name} chain ${c.name}`;
+			// nf_tables_api.c: a nat chain must run after conntrack (-200); the kernel says EOPNOTSUPP.
+			if (b.type === "nat" && b.priority <= PRIO_CONNTRACK) {
+				diagnostics.push(diagnostic("nft_chain_refused", `${label}: the kernel refuses nat chains at priority ${b.priority} (must be above -200, after conntrack)`, c.span));
+				continue;
+			}
 			const policy = b.policy === "drop" ? DROP : ACCEPT;
 			const policyText = `policy ${b.policy}`;
 			bases.push({
@@ -120,16 +158,27 @@ export function nftSide(ast: A.NftRuleset, opts: NftSideOptions = {}): NftSide {
 		return policy;
 	}
 
+	/**
+	 * Rules examined are counted as the kernel walks (every rule of a chain segment up to the one
+	 * that leaves it; a set or vmap lookup is one rule), reported through EvalContext.countRules.
+	 */
 	function run(base: ChainRef, policy: ChainOutcome, policyText: string, pkt: Packet, ctx: EvalContext): ChainOutcome {
 		let cur = base;
 		let idx = 0;
 		let sp = 0;
-		for (;;) {
+		let examined = 0;
+		let segStart = 0;
+		let out: ChainOutcome;
+		walk: for (;;) {
 			if (idx >= cur.rules.length) {
-				if (sp === 0) return applyPolicy(ctx, base, policy, policyText);
+				examined += cur.rules.length - segStart;
+				if (sp === 0) {
+					out = applyPolicy(ctx, base, policy, policyText);
+					break walk;
+				}
 				sp--;
 				cur = stackChain[sp]!;
-				idx = stackIdx[sp]!;
+				idx = segStart = stackIdx[sp]!;
 				continue;
 			}
 			const r = cur.rules[idx++]!;
@@ -144,35 +193,52 @@ export function nftSide(ast: A.NftRuleset, opts: NftSideOptions = {}): NftSide {
 			trace(ctx, cur, r, scratch.verdictText);
 			switch (code) {
 				case V_ACCEPT:
-					return ACCEPT;
+					examined += idx - segStart;
+					out = ACCEPT;
+					break walk;
 				case V_DROP:
-					return DROP;
+					examined += idx - segStart;
+					out = DROP;
+					break walk;
 				case V_CONTINUE:
 					break;
 				case V_RETURN:
-					if (sp === 0) return applyPolicy(ctx, base, policy, policyText);
+					examined += idx - segStart;
+					if (sp === 0) {
+						out = applyPolicy(ctx, base, policy, policyText);
+						break walk;
+					}
 					sp--;
 					cur = stackChain[sp]!;
-					idx = stackIdx[sp]!;
+					idx = segStart = stackIdx[sp]!;
 					break;
 				case V_JUMP:
-					if (sp >= MAX_DEPTH) return DROP;
+					examined += idx - segStart;
+					if (sp >= MAX_DEPTH) {
+						out = DROP;
+						break walk;
+					}
 					stackChain[sp] = cur;
 					stackIdx[sp] = idx;
 					sp++;
 					cur = scratch.target!;
-					idx = 0;
+					idx = segStart = 0;
 					break;
 				case V_GOTO:
+					examined += idx - segStart;
 					cur = scratch.target!;
-					idx = 0;
+					idx = segStart = 0;
 					break;
 				case V_OUTCOME:
-					return scratch.outcome!;
+					examined += idx - segStart;
+					out = scratch.outcome!;
+					break walk;
 				default:
 					throw new Error(`internal error: step code ${code}`);
 			}
 		}
+		if (ctx.countRules !== undefined) ctx.countRules(examined);
+		return out;
 	}
 
 	return {

@@ -167,11 +167,17 @@ describe("hooks and tables", () => {
 		expect(r.dport).toBe(3128);
 	});
 
-	it("MASQUERADE on an interface without an address drops", () => {
+	// Measured with verify --kernel's namespaces: inet_select_addr falls back to the first global
+	// address of any interface; only a host without any drops the packet ("ate my IP address").
+	it("MASQUERADE on an interface without an address takes another interface's address", () => {
 		const bare = { interfaces: [...host.interfaces, { name: "tun9", addrs: [] }], routes: [...host.routes, { fam: 4 as const, dst: V4("10.77.0.0"), len: 16, dev: "tun9" }] };
 		const s = side("*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o tun9 -j MASQUERADE\nCOMMIT\n");
 		const o = only(simulate([s], bare, { id: 0, kind: "packet", pkt: makePacket({ daddr: V4("10.77.1.1") }) }))[0]!;
-		expect(o.fate).toMatchObject({ kind: "dropped", hook: "postrouting" });
+		expect(o.fate).toEqual({ kind: "forwarded", oif: "tun9" });
+		expect(o.saddr).toBe(host.interfaces.find((i) => i.name === "eth0")!.addrs.find((a) => a.fam === 4)!.addr);
+		const none = { interfaces: [host.interfaces[0]!, { name: "tun9", addrs: [] }], routes: [{ fam: 4 as const, dst: 0n, len: 0, dev: "tun9" }] };
+		const d = only(simulate([s], none, { id: 0, kind: "packet", pkt: makePacket({ daddr: V4("10.77.1.1"), iif: "tun9" }) }))[0]!;
+		expect(d.fate).toMatchObject({ kind: "dropped", hook: "postrouting" });
 	});
 });
 

@@ -45,7 +45,7 @@ describe("verify", () => {
 	});
 
 	it("refuses inputs with parts the simulator cannot model", () => {
-		const odd = parse("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m time --timestart 09:00 --timestop 17:00 -j DROP\nCOMMIT\n");
+		const odd = parse("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --algo bm --string evil -j DROP\nCOMMIT\n");
 		const r = verify(iptSide(odd), iptSide(odd), corpus, host);
 		expect(r.equal).toBe(false);
 		expect(r.refused.map((d) => d.code)).toEqual(["unsupported_extension", "unsupported_extension"]);

@@ -182,8 +182,8 @@ describe("nft grammar: diagnostics with positions", () => {
 
 	test("unsupported constructs are coded, not crashes", () => {
 		expect(codes('include "/etc/x.nft"\n')).toEqual(["nft_unsupported@1:1"]);
-		expect(codes(wrap("tproxy to :1234"))).toEqual(["nft_unsupported@3:3"]);
-		expect(codes(wrap("meta hour \"10:00\"-\"12:00\" drop"))).toEqual(["nft_unsupported@3:8"]);
+		expect(codes(wrap("dup to 10.0.0.1"))).toEqual(["nft_unsupported@3:3"]);
+		expect(codes(wrap("synproxy mss 1460"))).toEqual(["nft_unsupported@3:3"]);
 	});
 
 	test("garbage never throws", () => {

@@ -22,6 +22,17 @@ import { compileDscp, compileTos } from "./dscp.js";
 import { compileEcn } from "./ecn.js";
 import { compilePortsOnly } from "./ports.js";
 import { compileUdp } from "./udp.js";
+import { compileSpi } from "./spi.js";
+import { compileRt } from "./rt.js";
+import { compileFrag } from "./frag.js";
+import { compileDccp } from "./dccp.js";
+import { compileCgroup, compileCpu, compileDevgroup, compileRealm } from "./devices.js";
+import { compileHelper } from "./helper.js";
+import { compilePolicy } from "./policy.js";
+import { compileTime } from "./time.js";
+import { compileRecent } from "./recent.js";
+import { compileRpfilter } from "./rpfilter.js";
+import { compileSocket } from "./socket.js";
 
 function unsupported(what: string): Compiled {
 	return { unsupported: `match \`${what}\` is not supported by the simulator` };
@@ -77,26 +88,43 @@ export function compileMatch(m: Match, env: CompileEnv): Compiled {
 		case "sctp":
 			return m.chunks ? unsupported("sctp --chunk-types") : compilePortsOnly(m);
 		case "dccp":
-			return m.types || m.option ? unsupported("dccp --dccp-types/--dccp-option") : compilePortsOnly(m);
-		// The packet model has no extension headers, SPIs, IPsec policy, clock, payload, helpers,
-		// device groups, realms, CPUs, cgroups, sockets or bridge ports: refuse rather than guess.
+			return compileDccp(m);
 		case "rt":
+			return compileRt(m);
 		case "frag":
+			return compileFrag(m);
 		case "ah":
 		case "esp":
-		case "rpfilter":
-		case "physdev":
-		case "policy":
-		case "time":
-		case "string":
+			return compileSpi(m);
 		case "helper":
+			return compileHelper(m);
 		case "devgroup":
+			return compileDevgroup(m);
 		case "realm":
+			return compileRealm(m);
 		case "cpu":
+			return compileCpu(m);
 		case "cgroup":
-		case "socket":
+			return compileCgroup(m);
+		case "policy":
+			return compilePolicy(m);
+		case "time":
+			return compileTime(m);
 		case "recent":
-		case "connlimit":
+			return compileRecent(m, env.fam);
+		case "connlimit": {
+			// xt_connlimit: connections in the list of the packet's masked address (this one
+			// included) above the limit; --connlimit-upto is the inversion.
+			const { limit, above } = m;
+			return (pkt) => ((pkt.connCount ?? 1) > limit) === above;
+		}
+		case "rpfilter":
+			return compileRpfilter(m, env.fam);
+		case "socket":
+			return compileSocket(m);
+		// The packet model has no payload bytes, bridge ports or ipset contents: refuse rather than guess.
+		case "physdev":
+		case "string":
 		case "set":
 			return unsupported(`-m ${m.kind}`);
 		// Rate and quota state is one switch on the packet (overLimit), like limit.

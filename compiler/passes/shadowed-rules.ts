@@ -1,0 +1,79 @@
+/**
+ * Removes a rule shadowed by an earlier one: when an earlier rule ends the chain (accept, drop,
+ * return, goto, reject, fixed NAT) and its conditions are a subset of the later rule's, every
+ * packet the later rule could match was already taken by the earlier one.
+ *
+ * What keeps this sound:
+ * - the earlier rule has no stateful condition (limit, quota, dynset, random): those can say no to
+ *   a packet that satisfies everything else;
+ * - no rule in between may change what conditions read (marks, headers, sets, or any jump into
+ *   another chain): then "matched later" implies "matched earlier". Such a rule clears the window.
+ * - conditions compare structurally; stateless conditions commute (a failed load ends the rule
+ *   whichever position it has), so a subset in any order suffices.
+ * Subsets are looked up by key (at most 2^MAX_SUBSET_CONDS per rule), never by scanning earlier
+ * rules, so a 10k-rule chain stays linear.
+ */
+import type * as nft from "../ir/nft.js";
+import type { Change, Pass, PassResult } from "./pass.js";
+import { mapChains } from "./chain-map.js";
+import { condKey, hasStatefulCond, isTerminal, mayWrite } from "./facts.js";
+
+const MAX_SUBSET_CONDS = 8;
+
+function subsetKey(keys: readonly string[]): string {
+	return [...keys].sort().join("\u0000");
+}
+
+export function removeShadowed(chain: nft.Chain, table: nft.Table, pass: string): { rules: readonly nft.Rule[]; changes: Change[] } | undefined {
+	// Terminal rules seen since the last writer, by the sorted keys of their conditions.
+	let window = new Map<string, number>();
+	const keep: nft.Rule[] = [];
+	const changes: Change[] = [];
+	chain.rules.forEach((r, idx) => {
+		const terminal = isTerminal(r);
+		if (window.size === 0 && !terminal) {
+			keep.push(r);
+			return;
+		}
+		const keys = [...new Set(r.conds.map(condKey))];
+		let shadow: number | undefined;
+		if (window.size > 0) {
+			if (keys.length <= MAX_SUBSET_CONDS) {
+				const total = 1 << keys.length;
+				for (let m = 0; m < total && shadow === undefined; m++) {
+					const sub: string[] = [];
+					for (let b = 0; b < keys.length; b++) if (m & (1 << b)) sub.push(keys[b]!);
+					shadow = window.get(subsetKey(sub));
+				}
+			} else {
+				shadow = window.get(subsetKey([])) ?? window.get(subsetKey(keys));
+			}
+		}
+		if (shadow !== undefined) {
+			changes.push({
+				pass,
+				kind: "remove",
+				family: table.family,
+				table: table.name,
+				chain: chain.name,
+				before: [r],
+				after: [],
+				reason: `shadowed by rule ${shadow + 1} of the chain, which has a subset of its conditions and ends the chain`,
+			});
+			return;
+		}
+		keep.push(r);
+		if (mayWrite(r) && !terminal) window = new Map();
+		else if (terminal && !hasStatefulCond(r)) {
+			const k = subsetKey(keys);
+			if (!window.has(k)) window.set(k, idx);
+		}
+	});
+	return changes.length === 0 ? undefined : { rules: keep, changes };
+}
+
+function run(ruleset: nft.Ruleset): PassResult {
+	return mapChains(ruleset, (c, t) => removeShadowed(c, t, "shadowed-rules"));
+}
+
+export const shadowedRules: Pass = { name: "shadowed-rules", level: 1, run };
