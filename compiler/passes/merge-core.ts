@@ -236,12 +236,33 @@ export function viewOf(r: nft.Rule): RuleView | undefined {
 /** A key column may vary in a group: its field is immutable, or nothing runs after the rule matched. */
 function eligible(v: RuleView, i: number): boolean {
 	const k = v.cols[i]?.key;
-	return k !== undefined && (k.immutable || v.terminal);
+	if (k === undefined || !(k.immutable || v.terminal)) return false;
+	// nft reads `ct … proto-dst 53` through the rule's single `ct … protocol` value; once the
+	// protocol is a set or a key part, it cannot type the port any more ("invalid" datatype).
+	if (k.sel.kind === "ct" && k.sel.key === "protocol") return !v.cols.some((c) => c.key?.sel.kind === "ct" && (c.key.sel.key === "proto-src" || c.key.sel.key === "proto-dst"));
+	return true;
 }
 
 function onlyVerdict(v: RuleView): nft.Verdict | undefined {
 	const [s, ...rest] = v.rule.stmts;
 	return s !== undefined && s.kind === "verdict" && rest.length === 0 ? s.verdict : undefined;
+}
+
+/**
+ * nft sizes each part of a concatenation from its type; `ct … proto-src/proto-dst` and
+ * `ct … saddr` without a family have a size only the protocol decides, and nft refuses them there.
+ */
+function fixedSize(sel: nft.Selector): boolean {
+	if (sel.kind !== "ct") return true;
+	if (sel.key === "proto-src" || sel.key === "proto-dst") return false;
+	return (sel.key !== "saddr" && sel.key !== "daddr") || sel.fam !== undefined;
+}
+
+/** Key columns of a rule, without the variable-sized ones when there are several. */
+function concatKeys(v: RuleView): number[] {
+	const keys = v.cols.map((_c, i) => i).filter((i) => eligible(v, i));
+	if (keys.length < 2) return keys;
+	return keys.filter((i) => fixedSize(v.cols[i]!.key!.sel));
 }
 
 /** Signatures a rule can be grouped under, each with the key columns it leaves free. */
@@ -259,13 +280,13 @@ function signatures(v: RuleView, mode: MergeMode): { sig: string; keys: readonly
 			return out;
 		}
 		case "concat": {
-			const keys = v.cols.map((_c, i) => i).filter((i) => eligible(v, i));
+			const keys = concatKeys(v);
 			if (keys.length < 2) return [];
 			return [{ sig: `concat\u0002${shapes}\u0002${fixed((j) => keys.includes(j))}\u0002${v.stmtsKey}`, keys }];
 		}
 		case "vmap": {
 			if (onlyVerdict(v) === undefined) return [];
-			const keys = v.cols.map((_c, i) => i).filter((i) => eligible(v, i));
+			const keys = concatKeys(v);
 			if (keys.length === 0) return [];
 			return [{ sig: `vmap\u0002${shapes}\u0002${fixed((j) => keys.includes(j))}`, keys }];
 		}

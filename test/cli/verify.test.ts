@@ -70,8 +70,17 @@ describe("verify: kube-proxy (statistic load balancing compared as exact distrib
 		if (res.kind === "done") expect(res.result.differences.map((d) => d.scenario.id)).toEqual([]);
 	});
 
-	it("catches one endpoint's probability changed from 1/2 to 2/5", () => {
-		const mutant = out.output.replace(/meta random & 0x7fffffff < 1073741824 /, "meta random & 0x7fffffff < 858993459 ");
+	it("catches one endpoint's probability changed from 1/2 to 2/5 (-O0: statistic as meta random)", () => {
+		const o0 = compile(text, { file: "kp100.rules", optimize: 0 });
+		const mutant = o0.output.replace(/meta random & 0x7fffffff < 1073741824 /, "meta random & 0x7fffffff < 858993459 ");
+		expect(mutant).not.toBe(o0.output);
+		expect(verifyTexts(text, o0.output, { oldFile: "kp100.rules", newFile: "kp100.O0.nft" }).kind).toBe("done");
+		const res = verifyTexts(text, mutant, { oldFile: "kp100.rules", newFile: "mutant.nft" });
+		expect(res.kind === "done" && !res.result.equal).toBe(true);
+	});
+
+	it("catches a numgen dispatch that weighs endpoints 1/2, 1/4, 1/4 instead of 1/3 each (-O1)", () => {
+		const mutant = out.output.replace(/numgen random mod 3 vmap \{ 0 : (jump \S+), 1 : (jump \S+), 2 : (jump \S+) \}/, "numgen random mod 4 vmap { 0-1 : $1, 2 : $2, 3 : $3 }");
 		expect(mutant).not.toBe(out.output);
 		const res = verifyTexts(text, mutant, { oldFile: "kp100.rules", newFile: "mutant.nft" });
 		expect(res.kind === "done" && !res.result.equal).toBe(true);

@@ -263,8 +263,12 @@ describe("random branches are weighed exactly", () => {
 	test("numgen random mod N < K", () => {
 		const s = side(filter("numgen random mod 10 < 3 drop"));
 		const dist = enumerate((choose) => runHook(s, "input", pkt(), ctx("input", choose)).kind, (k) => k);
-		expect(dist.get("drop")).toBeCloseTo(0.3, 12);
-		expect(dist.get("accept")).toBeCloseTo(0.7, 12);
+		// The kernel scales a random u32 into [0, 10) as (r * 10) >> 32, so value v has weight
+		// #{r : floor(r*10 / 2^32) = v} / 2^32; the values below 3 take r < ceil(3 * 2^32 / 10).
+		const below3 = Math.ceil((3 * 2 ** 32) / 10) / 2 ** 32;
+		expect(dist.get("drop")).toBeCloseTo(below3, 15);
+		expect(dist.get("accept")).toBeCloseTo(1 - below3, 15);
+		expect(below3).not.toBe(0.3);
 	});
 	test("numgen vmap decomposes into successive binary choices", () => {
 		const t = `table ip t {
