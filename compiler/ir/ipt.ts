@@ -661,6 +661,39 @@ export type Target =
 			readonly timestamp: boolean;
 			readonly ecn: boolean;
 	  }
+	/**
+	 * -j NETMAP --to addr/len (nat table): 1:1 prefix mapping. `addr` is already masked; the host
+	 * bits of the packet's address are kept. Destination in PREROUTING/OUTPUT, source in
+	 * POSTROUTING/INPUT (the hook decides, not the rule).
+	 */
+	| { readonly kind: "netmap"; readonly fam: Fam; readonly addr: bigint; readonly len: number }
+	/** -j TCPOPTSTRIP [--strip-options k,…] (mangle, -p tcp): option kinds 2..255, ascending, unique. */
+	| { readonly kind: "tcpoptstrip"; readonly options: readonly number[] }
+	/**
+	 * -j HMARK: mark = hash(masked addresses, ports or SPI, protocol) % mod + offset. Masks and
+	 * OR-values are as given (absent: the option was not given).
+	 */
+	| {
+			readonly kind: "hmark";
+			/** --hmark-tuple ct: hash the conntrack original/reply tuple instead of the header. */
+			readonly ct: boolean;
+			readonly srcPrefix?: number;
+			readonly dstPrefix?: number;
+			readonly sportMask?: number;
+			readonly dportMask?: number;
+			readonly spiMask?: number;
+			readonly sport?: number;
+			readonly dport?: number;
+			readonly spi?: number;
+			readonly protoMask?: number;
+			readonly rnd: number;
+			readonly mod: number;
+			readonly offset: number;
+	  }
+	/** -j SECMARK --selctx CONTEXT (security or mangle table). */
+	| { readonly kind: "secmark"; readonly selctx: string }
+	/** -j CONNSECMARK --save | --restore (security or mangle table). */
+	| { readonly kind: "connsecmark"; readonly mode: "save" | "restore" }
 	/** A target ipt2nft does not understand yet: kept so nothing is lost; the parser reported it. */
 	| { readonly kind: "unknown"; readonly name: string; readonly args: readonly string[] };
 

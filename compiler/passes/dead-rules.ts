@@ -16,9 +16,16 @@ export function liveLength(rules: readonly nft.Rule[]): number | undefined {
 	return undefined;
 }
 
+/** Chains with no dead rules (chains are immutable; inline-chains and this pass ask about the same ones). */
+const LIVE = new WeakSet<nft.Chain>();
+
 export function removeDeadRules(chain: nft.Chain, table: nft.Table, pass: string): { rules: readonly nft.Rule[]; changes: Change[] } | undefined {
+	if (LIVE.has(chain)) return undefined;
 	const n = liveLength(chain.rules);
-	if (n === undefined) return undefined;
+	if (n === undefined) {
+		LIVE.add(chain);
+		return undefined;
+	}
 	const gone = chain.rules.slice(n);
 	return {
 		rules: chain.rules.slice(0, n),

@@ -51,16 +51,28 @@ export interface OptimiseResult {
 	readonly diagnostics: readonly Diagnostic[];
 }
 
+/**
+ * `IPT2NFT_PASS_TIMES=1`: each pass's wall time on stderr (for profiling the pipeline on large
+ * rulesets; bench/kubeproxy.mjs reads it). Off by default: the library prints nothing.
+ */
+const PASS_TIMES = typeof process !== "undefined" && process.env.IPT2NFT_PASS_TIMES === "1";
+
 export function optimise(ruleset: nft.Ruleset, level: OptLevel, passes: readonly Pass[] = PASSES): OptimiseResult {
 	const changes: Change[] = [];
 	const diagnostics: Diagnostic[] = [];
 	let current = ruleset;
+	const start = PASS_TIMES ? performance.now() : 0;
 	for (const p of passes) {
 		if (p.level > level) continue;
+		const t0 = PASS_TIMES ? performance.now() : 0;
 		const r = p.run(current);
+		if (PASS_TIMES) process.stderr.write(`pass ${p.name.padEnd(20)} ${(performance.now() - t0).toFixed(1).padStart(8)} ms  ${r.changes.length} changes\n`);
 		current = r.ruleset;
-		changes.push(...r.changes);
-		diagnostics.push(...r.diagnostics);
+		// Not push(...r.changes): a kube-proxy ruleset makes 60k+ changes in one pass, past the
+		// engine's argument limit.
+		for (const c of r.changes) changes.push(c);
+		for (const d of r.diagnostics) diagnostics.push(d);
 	}
+	if (PASS_TIMES) process.stderr.write(`pass ${"total".padEnd(20)} ${(performance.now() - start).toFixed(1).padStart(8)} ms  ${changes.length} changes\n`);
 	return { ruleset: current, changes, diagnostics };
 }

@@ -24,18 +24,36 @@ function subsetKey(keys: readonly string[]): string {
 	return [...keys].sort().join("\u0000");
 }
 
+/** Chains with no shadowed rule (chains are immutable; inline-chains and this pass ask about the same ones). */
+const CLEAN = new WeakSet<nft.Chain>();
+
+function uniqueKeys(r: nft.Rule): string[] {
+	const keys: string[] = [];
+	for (const c of r.conds) {
+		const k = condKey(c);
+		if (!keys.includes(k)) keys.push(k);
+	}
+	return keys;
+}
+
 export function removeShadowed(chain: nft.Chain, table: nft.Table, pass: string): { rules: readonly nft.Rule[]; changes: Change[] } | undefined {
+	const rules = chain.rules;
+	if (rules.length < 2 || CLEAN.has(chain)) return undefined;
 	// Terminal rules seen since the last writer, by the sorted keys of their conditions.
-	let window = new Map<string, number>();
-	const keep: nft.Rule[] = [];
+	const window = new Map<string, number>();
+	const last = rules.length - 1;
+	// Copied from the first removal on: most chains lose nothing.
+	let keep: nft.Rule[] | undefined;
 	const changes: Change[] = [];
-	chain.rules.forEach((r, idx) => {
-		const terminal = isTerminal(r);
-		if (window.size === 0 && !terminal) {
-			keep.push(r);
-			return;
+	for (let idx = 0; idx < rules.length; idx++) {
+		const r = rules[idx]!;
+		// Nothing to look up and nothing later to shadow: skip the keys (the common case).
+		if (window.size === 0 && (idx === last || !isTerminal(r))) {
+			keep?.push(r);
+			continue;
 		}
-		const keys = [...new Set(r.conds.map(condKey))];
+		const terminal = isTerminal(r);
+		const keys = uniqueKeys(r);
 		let shadow: number | undefined;
 		if (window.size > 0) {
 			if (keys.length <= MAX_SUBSET_CONDS) {
@@ -50,6 +68,7 @@ export function removeShadowed(chain: nft.Chain, table: nft.Table, pass: string)
 			}
 		}
 		if (shadow !== undefined) {
+			keep ??= rules.slice(0, idx);
 			changes.push({
 				pass,
 				kind: "remove",
@@ -60,16 +79,20 @@ export function removeShadowed(chain: nft.Chain, table: nft.Table, pass: string)
 				after: [],
 				reason: `shadowed by rule ${shadow + 1} of the chain, which has a subset of its conditions and ends the chain`,
 			});
-			return;
+			continue;
 		}
-		keep.push(r);
-		if (mayWrite(r) && !terminal) window = new Map();
+		keep?.push(r);
+		if (mayWrite(r) && !terminal) window.clear();
 		else if (terminal && !hasStatefulCond(r)) {
 			const k = subsetKey(keys);
 			if (!window.has(k)) window.set(k, idx);
 		}
-	});
-	return changes.length === 0 ? undefined : { rules: keep, changes };
+	}
+	if (keep === undefined) {
+		CLEAN.add(chain);
+		return undefined;
+	}
+	return { rules: keep, changes };
 }
 
 function run(ruleset: nft.Ruleset): PassResult {

@@ -71,6 +71,11 @@ import { recent } from "./ext/recent.js";
 import { setMatch } from "./ext/set.js";
 import { setTarget } from "./target/SET.js";
 import { synproxy } from "./target/SYNPROXY.js";
+import { connsecmark } from "./target/CONNSECMARK.js";
+import { hmark } from "./target/HMARK.js";
+import { netmap } from "./target/NETMAP.js";
+import { secmark } from "./target/SECMARK.js";
+import { tcpoptstrip } from "./target/TCPOPTSTRIP.js";
 
 const MATCHES: readonly Extension<Match>[] = [
 	addrtype, comment, connmarkMatch, conntrack, icmp, icmp6, iprange, length, limit, mac, markMatch,
@@ -85,6 +90,7 @@ const TARGETS: readonly Extension<Target>[] = [
 	snat, tcpmss,
 	hlTarget, ttlTarget, checksum, dscpTarget, tosTarget, tproxy, classify, audit,
 	setTarget, synproxy,
+	netmap, tcpoptstrip, hmark, secmark, connsecmark,
 ];
 
 function index<R>(exts: readonly Extension<R>[]): ReadonlyMap<string, Extension<R>> {
