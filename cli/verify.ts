@@ -20,6 +20,7 @@ export interface VerifyCliOpts {
 	readonly kernel?: boolean;
 	readonly sim?: boolean;
 	readonly settle?: string;
+	readonly stats?: boolean;
 }
 
 export function registerVerify(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -33,6 +34,7 @@ export function registerVerify(program: Command, io: Io, setExit: (code: number)
 		.option("--host <file>", "host description JSON (interfaces, addresses, routes)")
 		.addOption(new Option("--family <family>", "family of the iptables input").choices(["ip", "ip6"]))
 		.option("--json", "machine-readable report", false)
+		.option("--stats", "also print rules examined per packet on each side (mean and max, counted as the kernel walks chains)", false)
 		.option("--kernel", "replay the packets through the real kernel: the old rules loaded with iptables-legacy-restore, the new with nft -f, each in its own network namespaces (root; default 200 packets)", false)
 		.option("--sim", "with --kernel: also report where the simulator's prediction differs from the kernel", false)
 		.option("--settle <ms>", "with --kernel: quiet time that closes a packet's observation", "5")
@@ -91,6 +93,7 @@ export function verifyAction(oldFile: string, newFile: string, opts: VerifyCliOp
 		seed,
 		...(host !== undefined ? { host } : {}),
 		...(opts.family ? { family: opts.family } : {}),
+		...(opts.stats ? { stats: true } : {}),
 	});
 	return reportVerify(res, sources, opts.json, io);
 }
@@ -147,6 +150,7 @@ export function reportVerify(res: VerifyTextsResult, sources: ReadonlyMap<string
 					packets: r.packets,
 					truncated: r.truncated,
 					differences: r.differences.map(differenceToJson),
+					...(r.stats !== undefined ? { ruleStats: { old: r.stats.old.toJSON(), new: r.stats.new.toJSON() } } : {}),
 				},
 				(_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
 				2,
@@ -159,6 +163,11 @@ export function reportVerify(res: VerifyTextsResult, sources: ReadonlyMap<string
 				? `equal: ${r.checked} scenarios (${r.packets} packets) decided alike\n`
 				: `DIFFERENT: ${r.differences.length}${r.differences.length >= 20 ? "+" : ""} of ${r.checked} scenarios differ\n`,
 		);
+		if (r.stats !== undefined) {
+			const line = (side: string, st: { mean: number; max: number; packets: number }): string =>
+				`${side}: ${st.mean.toFixed(1)} rules examined per packet on average, at most ${st.max} (${st.packets} packets)\n`;
+			io.stdout(line("old", r.stats.old) + line("new", r.stats.new));
+		}
 		if (r.truncated > 0) io.stderr(`note: ${r.truncated} scenarios had too many random branches to enumerate fully\n`);
 	}
 	return r.equal ? EXIT.ok : EXIT.different;

@@ -14,7 +14,8 @@ import { mergeBoundary } from "./sim/boundary.js";
 import { generateCorpus } from "./sim/corpus.js";
 import { defaultHost, hostFromJson } from "./sim/host.js";
 import { iptBoundaryValues, iptHostHints, iptSide } from "./sim/ipt/index.js";
-import type { Host } from "./sim/model.js";
+import type { BoundaryValues } from "./sim/boundary.js";
+import type { Host, SimSide } from "./sim/model.js";
 import { nftBoundaryValues, nftSide } from "./sim/nft/index.js";
 import type { VerifyResult } from "./sim/verify.js";
 import { verify } from "./sim/verify.js";
@@ -43,7 +44,30 @@ export type VerifyTextsResult =
 	| { readonly kind: "input-error"; readonly diagnostics: readonly Diagnostic[] }
 	| { readonly kind: "done"; readonly result: VerifyResult; readonly host: Host; readonly diagnostics: readonly Diagnostic[] };
 
-export function verifyTexts(oldText: string, newText: string, opts: VerifyTextsOptions): VerifyTextsResult {
+/** Both rulesets parsed into simulator sides, on one host, with the boundary values of both. */
+export interface PreparedSides {
+	readonly kind: "ready";
+	readonly oldRuleset: ipt.Ruleset;
+	readonly oldSide: SimSide;
+	readonly newSide: SimSide;
+	readonly host: Host;
+	readonly boundary: BoundaryValues;
+	readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface PrepareOptions {
+	readonly oldFile: string;
+	readonly newFile: string;
+	readonly family?: Family;
+	readonly table?: TableName;
+	readonly host?: unknown;
+}
+
+/**
+ * The front half every comparison shares (simulator and kernel replay): parse both texts, build
+ * both sides, refuse what a side cannot model, and make one host from what both rulesets name.
+ */
+export function prepareSides(oldText: string, newText: string, opts: PrepareOptions): PreparedSides | { readonly kind: "input-error"; readonly diagnostics: readonly Diagnostic[] } {
 	const parsedOld = parseIptables(oldText, {
 		file: opts.oldFile,
 		...(opts.family ? { family: opts.family } : {}),
@@ -59,7 +83,6 @@ export function verifyTexts(oldText: string, newText: string, opts: VerifyTextsO
 	const refused = [...oldSide.unsupported, ...newSide.diagnostics.filter((d) => d.severity === "error")];
 	if (refused.length > 0) return { kind: "input-error", diagnostics: [...inputDiags, ...refused] };
 
-	const oldBv = iptBoundaryValues(parsedOld.ruleset);
 	const newBv = nftBoundaryValues(parsedNew.ast);
 	let host: Host;
 	if (opts.host !== undefined) {
@@ -70,14 +93,22 @@ export function verifyTexts(oldText: string, newText: string, opts: VerifyTextsO
 		const hints = iptHostHints(parsedOld.ruleset);
 		host = defaultHost({ ifaces: [...new Set([...hints.ifaces, ...newBv.ifaces])], addrs: hints.addrs, ...(hints.groups ? { groups: hints.groups } : {}) });
 	}
-	const corpus = generateCorpus(mergeBoundary(oldBv, newBv), {
-		packets: opts.packets ?? defaultPackets(parsedOld.ruleset),
+	const boundary = mergeBoundary(iptBoundaryValues(parsedOld.ruleset), newBv);
+	return { kind: "ready", oldRuleset: parsedOld.ruleset, oldSide, newSide, host, boundary, diagnostics: inputDiags };
+}
+
+export function verifyTexts(oldText: string, newText: string, opts: VerifyTextsOptions): VerifyTextsResult {
+	const prep = prepareSides(oldText, newText, opts);
+	if (prep.kind !== "ready") return prep;
+	const { oldSide, newSide, host } = prep;
+	const corpus = generateCorpus(prep.boundary, {
+		packets: opts.packets ?? defaultPackets(prep.oldRuleset),
 		seed: opts.seed ?? 1,
 		host,
-		defragmented: opts.conntrack ?? usesConntrack(parsedOld.ruleset),
+		defragmented: opts.conntrack ?? usesConntrack(prep.oldRuleset),
 	});
 	const result = verify(oldSide, newSide, corpus, host, { maxDifferences: opts.maxDifferences ?? 20, ...(opts.stats ? { stats: true } : {}) });
-	return { kind: "done", result, host, diagnostics: inputDiags };
+	return { kind: "done", result, host, diagnostics: prep.diagnostics };
 }
 
 /**

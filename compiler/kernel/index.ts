@@ -11,20 +11,14 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseIptables } from "../../grammar/iptables/index.js";
-import { parseNft } from "../../grammar/nft/index.js";
 import type { Diagnostic } from "../ir/diagnostics.js";
-import { hasErrors } from "../ir/diagnostics.js";
 import type { Fam, Family } from "../ir/ipt.js";
 import { formatAddr, formatMac } from "../sim/addr.js";
-import { mergeBoundary } from "../sim/boundary.js";
 import { generateCorpus } from "../sim/corpus.js";
-import { defaultHost, hostFromJson, HostTables } from "../sim/host.js";
-import { iptBoundaryValues, iptHostHints, iptSide } from "../sim/ipt/index.js";
+import { HostTables } from "../sim/host.js";
 import type { Host } from "../sim/model.js";
-import { nftBoundaryValues, nftSide } from "../sim/nft/index.js";
 import type { Scenario } from "../sim/scenario.js";
-import { usesConntrack } from "../verify.js";
+import { prepareSides, usesConntrack } from "../verify.js";
 import { expectedKeys, kernelKeys, maskPorts, natChoosesPorts, parseDriverOutput, type KernelScenario } from "./compare.js";
 import { KernelSetupError, kernelSupport, NsGroup, PYTHON, run, runIn, sweepStale } from "./netns.js";
 import { planReplay, type PlannedScenario } from "./plan.js";
@@ -88,35 +82,20 @@ export type KernelVerifyResult =
 	| KernelVerifyReport;
 
 export function verifyKernel(oldText: string, newText: string, opts: KernelVerifyOptions): KernelVerifyResult {
-	const parsedOld = parseIptables(oldText, { file: opts.oldFile, ...(opts.family ? { family: opts.family } : {}) });
-	const parsedNew = parseNft(newText, opts.newFile);
-	const inputDiags = [...parsedOld.diagnostics, ...parsedNew.diagnostics];
-	if (hasErrors(inputDiags)) return { kind: "input-error", diagnostics: inputDiags };
-	const oldSide = iptSide(parsedOld.ruleset, { name: "iptables" });
-	const newSide = nftSide(parsedNew.ast, { name: "nft" });
-	const refused = [...oldSide.unsupported, ...newSide.diagnostics.filter((d) => d.severity === "error")];
-	if (refused.length > 0) return { kind: "input-error", diagnostics: [...inputDiags, ...refused] };
+	const prep = prepareSides(oldText, newText, { oldFile: opts.oldFile, newFile: opts.newFile, ...(opts.family ? { family: opts.family } : {}), ...(opts.host !== undefined ? { host: opts.host } : {}) });
+	if (prep.kind !== "ready") return prep;
+	const { oldSide, newSide, host } = prep;
 
 	const restore = toRestore(oldText, opts.family);
 	if (!restore.ok) return { kind: "unsupported", reason: restore.reason };
 	const support = kernelSupport();
 	if (!support.ok) return { kind: "unsupported", reason: support.reason };
 
-	const newBv = nftBoundaryValues(parsedNew.ast);
-	let host: Host;
-	if (opts.host !== undefined) {
-		const h = hostFromJson(opts.host, "--host");
-		if (!h.host) return { kind: "input-error", diagnostics: h.diagnostics };
-		host = h.host;
-	} else {
-		const hints = iptHostHints(parsedOld.ruleset);
-		host = defaultHost({ ifaces: [...new Set([...hints.ifaces, ...newBv.ifaces])], addrs: hints.addrs });
-	}
 	// The kernel tracks connections when either side asks for it (nat, ct matches).
-	const conntrack = usesConntrack(parsedOld.ruleset) || /\b(ct|nat|masquerade|dnat|snat|redirect|notrack)\b/.test(newText);
+	const conntrack = usesConntrack(prep.oldRuleset) || /\b(ct|nat|masquerade|dnat|snat|redirect|notrack)\b/.test(newText);
 	const scenarios =
 		opts.scenarios ??
-		generateCorpus(mergeBoundary(iptBoundaryValues(parsedOld.ruleset), newBv), {
+		generateCorpus(prep.boundary, {
 			packets: opts.packets ?? 200,
 			seed: opts.seed ?? 1,
 			host,

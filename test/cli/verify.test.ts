@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index.js";
@@ -100,6 +101,23 @@ describe("verify: the CLI", () => {
 		const d = res.result.differences[0]!;
 		// The packet is the published port's traffic after DNAT: forwarded on the iptables side.
 		expect(d.scenario.pkt.proto).toBe(6);
+	});
+
+	it("--stats: kube-proxy's linear KUBE-SERVICES walk against one vmap lookup", () => {
+		const dir = mkdtempSync(join(tmpdir(), "ipt2nft-stats-"));
+		try {
+			const rules = execFileSync("python3", [join(SHARED, "tools", "gen_kubeproxy.py"), "200"], { encoding: "utf8" });
+			writeFileSync(join(dir, "kp.rules"), rules);
+			writeFileSync(join(dir, "kp.nft"), compile(rules, { file: "kp.rules" }).output);
+			const r = cli(["verify", "--stats", "--packets", "2000", join(dir, "kp.rules"), join(dir, "kp.nft")]);
+			expect(r.code).toBe(0);
+			const mean = (side: string): number => Number(new RegExp(`^${side}: ([0-9.]+) rules examined per packet`, "m").exec(r.stdout)?.[1]);
+			// 200 services: the iptables side walks KUBE-SERVICES rule by rule, nft does one lookup.
+			expect(mean("old")).toBeGreaterThan(10 * mean("new"));
+			expect(mean("new")).toBeGreaterThan(0);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it("refuses nft text it cannot parse with a coded, positioned error (exit 2)", () => {
