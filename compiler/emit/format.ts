@@ -431,6 +431,18 @@ function mapData(dataType: nft.Datatype | undefined, v: nft.Value | nft.Verdict)
 	}
 }
 
+/** TCP option kinds nft 1.0.6 names in `reset tcp option NAME`; others are written as numbers. */
+export const TCPOPT_RESET_NAMES: ReadonlyMap<number, string> = new Map([
+	[2, "maxseg"],
+	[3, "window"],
+	[4, "sack-perm"],
+	[5, "sack"],
+	[8, "timestamp"],
+	[19, "md5sig"],
+	[30, "mptcp"],
+	[34, "fastopen"],
+]);
+
 function natAddr(fam: "ip" | "ip6", v: bigint): string {
 	return fam === "ip" ? ipv4(v) : ipv6(v);
 }
@@ -527,6 +539,17 @@ export function stmt(s: nft.Stmt, family: nft.Family): string {
 		}
 		case "priority-set":
 			return `meta priority set ${s.major.toString(16)}:${s.minor.toString(16)}`;
+		case "netmap": {
+			const famWord = family === "inet" ? ` ${s.fam}` : "";
+			return `${s.type}${famWord} prefix to ${natAddr(s.fam, s.addr)}/${s.len}`;
+		}
+		case "tcpopt-reset":
+			return `reset tcp option ${TCPOPT_RESET_NAMES.get(s.option) ?? s.option.toString()}`;
+		case "secmark-copy":
+			// nft 1.0.6 refuses `meta secmark != 0` (a secmark object name is expected): mask it.
+			return s.to === "ct"
+				? "meta secmark & 0xffffffff != 0 ct secmark & 0xffffffff == 0 ct secmark set meta secmark"
+				: "meta secmark & 0xffffffff == 0 ct secmark & 0xffffffff != 0 meta secmark set ct secmark";
 		case "synproxy": {
 			let out = "synproxy";
 			if (s.mss !== undefined) out += ` mss ${s.mss}`;

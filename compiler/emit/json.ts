@@ -5,7 +5,7 @@
  */
 import * as nft from "../ir/nft.js";
 import { assertNever } from "../ir/span.js";
-import { ifname, ipv4, ipv6, isBitmask, scalar } from "./format.js";
+import { TCPOPT_RESET_NAMES, ifname, ipv4, ipv6, isBitmask, scalar } from "./format.js";
 
 type Json = string | number | bigint | boolean | null | readonly Json[] | { readonly [k: string]: Json };
 
@@ -270,6 +270,19 @@ function markSourceJson(v: nft.MarkSource): Json {
 	return e;
 }
 
+/** CONNSECMARK's guarded copy as three JSON statements (see format.ts). */
+function secmarkCopyJson(to: "ct" | "meta"): Json[] {
+	const meta: Json = { meta: { key: "secmark" } };
+	const ct: Json = { ct: { key: "secmark" } };
+	const masked = (e: Json): Json => ({ "&": [e, 0xffffffff] });
+	const [src, dst] = to === "ct" ? [meta, ct] : [ct, meta];
+	return [
+		{ match: { op: "!=", left: masked(src), right: 0 } },
+		{ match: { op: "==", left: masked(dst), right: 0 } },
+		{ mangle: { key: dst, value: src } },
+	];
+}
+
 function stmtJson(s: nft.Stmt, family: nft.Family): Json {
 	switch (s.kind) {
 		case "verdict":
@@ -290,6 +303,26 @@ function stmtJson(s: nft.Stmt, family: nft.Family): Json {
 		}
 		case "nat":
 			return natJson(s, family);
+		case "netmap": {
+			// As `nft -j list ruleset` prints it: the prefix, flag netmap, type_flags prefix.
+			const addrType: nft.Datatype = s.fam === "ip6" ? "ipv6_addr" : "ipv4_addr";
+			return {
+				[s.type]: {
+					...(family === "inet" ? { family: s.fam } : {}),
+					addr: { prefix: { addr: scalarJson(addrType, s.addr), len: s.len } },
+					flags: "netmap",
+					type_flags: "prefix",
+				},
+			};
+		}
+		case "tcpopt-reset": {
+			// A kind without an nft name is written as `nft -j list` prints it: base, offset 0, len 0.
+			const name = TCPOPT_RESET_NAMES.get(s.option);
+			return { reset: { "tcp option": name !== undefined ? { name } : { base: s.option, offset: 0, len: 0 } } };
+		}
+		case "secmark-copy":
+			// Printed by the rule as three statements (secmarkCopyJson); here only the copy.
+			return { mangle: s.to === "ct" ? { key: { ct: { key: "secmark" } }, value: { meta: { key: "secmark" } } } : { key: { meta: { key: "secmark" } }, value: { ct: { key: "secmark" } } } };
 		case "mark-set":
 			return {
 				mangle: { key: s.target === "meta mark" ? { meta: { key: "mark" } } : { ct: { key: "mark" } }, value: markSourceJson(s.value) },
@@ -398,7 +431,7 @@ export function emitJson(ruleset: nft.Ruleset): string {
 		// Rules after all chains, so jumps to chains declared later resolve.
 		for (const c of t.chains) {
 			for (const r of c.rules) {
-				const expr: Json[] = [...r.conds.map(condJson), ...r.stmts.map((s) => stmtJson(s, t.family))];
+				const expr: Json[] = [...r.conds.map(condJson), ...r.stmts.flatMap((s) => (s.kind === "secmark-copy" ? secmarkCopyJson(s.to) : [stmtJson(s, t.family)]))];
 				items.push({
 					rule: { family: t.family, table: t.name, chain: c.name, expr, ...(r.comment !== undefined ? { comment: r.comment } : {}) },
 				});

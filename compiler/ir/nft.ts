@@ -284,6 +284,20 @@ export type Stmt =
 	| { readonly kind: "priority-set"; readonly major: number; readonly minor: number }
 	/** Verdict map: `key vmap { elem : verdict, … }` or `vmap @name`. */
 	| { readonly kind: "vmap"; readonly key: Expr; readonly map: MapRef }
+	/**
+	 * `dnat|snat [ip|ip6] prefix to ADDR/LEN` (NF_NAT_RANGE_NETMAP): the network part of the
+	 * destination (dnat) or source (snat) address becomes ADDR's, the host bits stay. `fam` is
+	 * printed only in inet tables.
+	 */
+	| { readonly kind: "netmap"; readonly type: "dnat" | "snat"; readonly fam: "ip" | "ip6"; readonly addr: bigint; readonly len: number }
+	/** `reset tcp option KIND`: the first TCP option of that kind is overwritten with NOPs. */
+	| { readonly kind: "tcpopt-reset"; readonly option: number }
+	/**
+	 * CONNSECMARK: copy the security mark to the connection (`to` ct: only when the packet has one
+	 * and the connection none) or back (`to` meta: only when the packet has none and the
+	 * connection one). Printed with its two guards after the rule's counter.
+	 */
+	| { readonly kind: "secmark-copy"; readonly to: "ct" | "meta" }
 	/** `synproxy [mss N] [wscale N] [timestamp] [sack-perm]`. */
 	| {
 			readonly kind: "synproxy";

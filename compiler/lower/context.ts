@@ -19,6 +19,11 @@ export interface RuleCtx {
 	readonly sets: TableSets;
 	/** Facts about the whole input that stateful matches need (shared lists, ipsets). */
 	readonly plan: StatePlan;
+	/**
+	 * The built-in chains of the rule's table from which a packet can reach `chain` (itself when
+	 * built-in) through jumps and gotos; computed on first use. Absent: only built-ins are known.
+	 */
+	readonly reachedFrom?: (chain: string) => ReadonlySet<ipt.BuiltinChain>;
 }
 
 /**

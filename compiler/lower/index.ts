@@ -39,10 +39,12 @@ function lowerTable(t: ipt.Table, opts: LowerOpts, diags: Diagnostic[], plan: St
 	const names = chainNames(t, diags);
 	const chainName = (n: string): string => names.get(n) ?? n;
 	const fam: ipt.Fam = t.family === "ip" ? 4 : 6;
+	let reach: Map<string, Set<ipt.BuiltinChain>> | undefined;
+	const reachedFrom = (name: string): ReadonlySet<ipt.BuiltinChain> => (reach ??= reachability(t)).get(name) ?? new Set();
 	const chains = t.chains.map((c): nft.Chain => {
 		const rules: nft.Rule[] = [];
 		for (const rule of c.rules) {
-			const ctx: RuleCtx = { fam, table: t.name, chain: c.name, rule, diags, chainName, sets, plan };
+			const ctx: RuleCtx = { fam, table: t.name, chain: c.name, rule, diags, chainName, sets, plan, reachedFrom };
 			for (const r of lowerRule(ctx, opts)) rules.push(r);
 		}
 		const base = c.builtin ? baseChain(t.name, c) : undefined;
@@ -54,6 +56,31 @@ function lowerTable(t: ipt.Table, opts: LowerOpts, diags: Diagnostic[], plan: St
 		};
 	});
 	return { family: t.family, name: t.name, chains, sets: sets.sets(), origins: [t.span] };
+}
+
+/** For every chain, the built-in chains whose packets can get there by jump/goto (iteratively: deep chains). */
+function reachability(t: ipt.Table): Map<string, Set<ipt.BuiltinChain>> {
+	const edges = new Map<string, Set<string>>();
+	for (const c of t.chains) {
+		const out = new Set<string>();
+		for (const r of c.rules) if (r.target?.kind === "jump" || r.target?.kind === "goto") out.add(r.target.chain);
+		edges.set(c.name, out);
+	}
+	const reach = new Map<string, Set<ipt.BuiltinChain>>();
+	for (const c of t.chains) {
+		const from = c.name;
+		if (!c.builtin || !isBuiltinName(from)) continue;
+		const stack = [c.name];
+		const seen = new Set<string>(stack);
+		while (stack.length > 0) {
+			const n = stack.pop()!;
+			let s = reach.get(n);
+			if (s === undefined) reach.set(n, (s = new Set()));
+			s.add(from);
+			for (const m of edges.get(n) ?? []) if (!seen.has(m)) (seen.add(m), stack.push(m));
+		}
+	}
+	return reach;
 }
 
 function baseChain(table: ipt.TableName, c: ipt.Chain): nft.BaseChain | undefined {

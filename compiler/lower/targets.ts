@@ -22,6 +22,10 @@ import { lowerCtTarget } from "./ct-target.js";
 import { lowerDscpTarget, lowerTosTarget } from "./dscp-target.js";
 import { lowerHlTarget } from "./hl-target.js";
 import { lowerTproxy } from "./tproxy.js";
+import { lowerHmark } from "./hmark.js";
+import { lowerConnsecmark, lowerSecmark } from "./secmark.js";
+import { lowerNetmap } from "./netmap.js";
+import { lowerTcpoptstrip } from "./tcpoptstrip.js";
 
 export interface TargetOut {
 	/** Conditions the target needs in front of it (rare: TCPMSS's guard). */
@@ -88,6 +92,16 @@ export function lowerTarget(ctx: RuleCtx, t: ipt.Target): TargetOut | undefined 
 		}
 		case "synproxy":
 			return just(lowerSynproxy(ctx, t));
+		case "netmap":
+			return just(lowerNetmap(ctx, t));
+		case "tcpoptstrip":
+			return just(lowerTcpoptstrip(ctx, t));
+		case "hmark":
+			return just(lowerHmark(ctx, t));
+		case "secmark":
+			return just(lowerSecmark(ctx, t));
+		case "connsecmark":
+			return just(lowerConnsecmark(t));
 		case "unknown":
 			ctx.diags.push(diagnostic("unsupported_extension", `target ${t.name} is not translated`, ctx.rule.span));
 			return undefined;

@@ -32,6 +32,12 @@ export type NatAction =
 			readonly portLo?: number;
 			readonly portHi?: number;
 	  }
+	/**
+	 * NETMAP (`dnat|snat prefix to`): the network bits (netmask = ~(addrLo ^ addrHi)) become
+	 * addrLo's, the host bits of the packet's address stay. `manip` absent: the hook decides
+	 * (xt_NETMAP: destination in prerouting/output, source in input/postrouting).
+	 */
+	| { readonly kind: "netmap"; readonly manip?: "dst" | "src"; readonly addrLo: bigint; readonly addrHi: bigint }
 	| { readonly kind: "masquerade"; readonly portLo?: number; readonly portHi?: number }
 	| { readonly kind: "redirect"; readonly portLo?: number; readonly portHi?: number };
 

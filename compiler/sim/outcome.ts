@@ -42,6 +42,11 @@ export interface PacketOutcome {
 	readonly ttl: number;
 	readonly dscp: number;
 	readonly mssClamp?: number | "pmtu";
+	/** The TCP option kinds left after TCPOPTSTRIP / `reset tcp option` (only when one ran). */
+	readonly tcpOptions?: readonly number[];
+	/** Security marks of the packet and of its connection; absent: 0. */
+	readonly secmark?: number;
+	readonly ctSecmark?: number;
 	readonly logs: readonly LogLine[];
 	/** Every rule and policy hit, with source spans (not compared). */
 	readonly trace: readonly TraceStep[];
@@ -86,6 +91,9 @@ export function packetKey(o: PacketOutcome): string {
 	if (passes(o.fate)) {
 		k += ` ${o.fam}/${o.proto} ${o.saddr}:${o.sport}>${o.daddr}:${o.dport} m=${o.mark} ct=${o.ctMark} ttl=${o.ttl} dscp=${o.dscp}`;
 		if (o.mssClamp !== undefined) k += ` mss=${o.mssClamp}`;
+		if (o.tcpOptions !== undefined) k += ` opts=${o.tcpOptions.join(",")}`;
+		if (o.secmark !== undefined) k += ` sec=${o.secmark}`;
+		if (o.ctSecmark !== undefined) k += ` ctsec=${o.ctSecmark}`;
 	} else if (o.fate.kind === "queued") {
 		k += ` m=${o.mark}`;
 	}
@@ -172,6 +180,9 @@ export function formatPacketOutcome(o: PacketOutcome, opts: { trace?: boolean } 
 		if (o.mark !== 0) head += ` mark 0x${o.mark.toString(16)}`;
 		if (o.ctMark !== 0) head += ` ctmark 0x${o.ctMark.toString(16)}`;
 		if (o.mssClamp !== undefined) head += ` mss ${o.mssClamp}`;
+		if (o.tcpOptions !== undefined) head += ` tcp options [${o.tcpOptions.join(",")}]`;
+		if (o.secmark !== undefined) head += ` secmark ${o.secmark}`;
+		if (o.ctSecmark !== undefined) head += ` ct secmark ${o.ctSecmark}`;
 	}
 	lines.push(head);
 	for (const l of o.logs) lines.push(`  ${l.kind === "log" ? `log level ${l.level}` : `nflog group ${l.level}`} prefix ${JSON.stringify(l.prefix)}`);

@@ -38,6 +38,8 @@ export interface CtInfo {
 	/** Seconds left; only for `--ctexpire` / `ct expiration`. */
 	expire: number;
 	zone: number;
+	/** The connection's security mark (CONNSECMARK, `ct secmark`); absent: 0. */
+	secmark?: number;
 	/**
 	 * The conntrack helper of the connection's MASTER (an expected/related connection's parent,
 	 * e.g. "ftp" for an FTP data connection): what xt_helper and nft `ct helper` both read.
@@ -94,6 +96,10 @@ export interface Packet {
 	overLimit: boolean;
 	/** MSS clamp applied by TCPMSS / `tcp option maxseg size set` (last one wins); absent if none. */
 	mssClamp?: number | "pmtu";
+	/** TCPOPTSTRIP / `reset tcp option` ran on the packet: the outcome then records tcpOptions. */
+	optionsStripped?: boolean;
+	/** skb->secmark (SECMARK, CONNSECMARK --restore, `meta secmark set`); absent: 0. */
+	secmark?: number;
 
 	// Optional details (absent means the default noted; the corpus sets them where a ruleset
 	// compares against them, see sim/ext-values.ts).

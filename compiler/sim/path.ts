@@ -42,6 +42,8 @@ interface Conn {
 	reply: Tuple;
 	status: number;
 	mark: number;
+	/** The security mark (CONNSECMARK); 0: none. */
+	secmark: number;
 	/** MANIP_BIT flags: which NAT kinds are set up (nf_nat_initialized). */
 	natDone: number;
 }
@@ -55,6 +57,8 @@ interface CtPlan {
 	readonly expire: number;
 	/** The master's helper of an expected connection (single packets only). */
 	readonly helper?: string;
+	/** The entry's security mark (single packets only). */
+	readonly secmark?: number;
 }
 
 const PRIO_CONNTRACK = -200;
@@ -187,7 +191,7 @@ export class PacketPath {
 		const first = clonePacket(scn.pkt);
 		const s = first.ct;
 		if (scn.kind === "packet") {
-			const out = this.packet(first, "packet", { state: s.state, dir: s.dir, status: s.status, mark: s.mark, expire: s.expire, ...(s.helper !== undefined ? { helper: s.helper } : {}) }, undefined);
+			const out = this.packet(first, "packet", { state: s.state, dir: s.dir, status: s.status, mark: s.mark, expire: s.expire, ...(s.helper !== undefined ? { helper: s.helper } : {}), ...(s.secmark !== undefined ? { secmark: s.secmark } : {}) }, undefined);
 			return { packets: [out.outcome] };
 		}
 		const firstOut = this.packet(first, "first", { state: "new", dir: "original", status: 0, mark: 0, expire: s.expire }, undefined);
@@ -206,6 +210,8 @@ export class PacketPath {
 		reply.tcpOptions = [];
 		reply.mark = 0;
 		reply.mssClamp = undefined;
+		reply.optionsStripped = undefined;
+		reply.secmark = undefined;
 		reply.icmpType = echoReply(sent.fam, sent.icmpType);
 		reply.ttl = 64;
 		reply.fragOffset = 0;
@@ -265,7 +271,10 @@ export class PacketPath {
 			st.rules += this.ctx.perPacket;
 			if (this.ctx.perPacket > st.max) st.max = this.ctx.perPacket;
 		}
-		if (this.conn) this.conn.mark = pkt.ct.mark;
+		if (this.conn) {
+			this.conn.mark = pkt.ct.mark;
+			this.conn.secmark = pkt.ct.secmark ?? 0;
+		}
 		const outcome: PacketOutcome = {
 			role,
 			fate,
@@ -281,6 +290,9 @@ export class PacketPath {
 			ttl: pkt.ttl,
 			dscp: pkt.dscp,
 			...(pkt.mssClamp !== undefined ? { mssClamp: pkt.mssClamp } : {}),
+			...(pkt.optionsStripped === true ? { tcpOptions: [...pkt.tcpOptions] } : {}),
+			...(pkt.secmark ? { secmark: pkt.secmark >>> 0 } : {}),
+			...(pkt.ct.secmark ? { ctSecmark: pkt.ct.secmark >>> 0 } : {}),
 			logs: this.ctx.logs,
 			trace: this.ctx.steps,
 		};
@@ -394,7 +406,7 @@ export class PacketPath {
 			const inv: Tuple = { saddr: t.daddr, daddr: t.saddr, proto: t.proto, sport: t.dport, dport: t.sport };
 			const orig = plan.dir === "original" ? t : inv;
 			const reply = plan.dir === "original" ? inv : t;
-			this.conn = { orig: { ...orig }, reply: { ...reply }, status: plan.status, mark: plan.mark, natDone: 0 };
+			this.conn = { orig: { ...orig }, reply: { ...reply }, status: plan.status, mark: plan.mark, secmark: plan.secmark ?? 0, natDone: 0 };
 			// An entry that already saw traffic has its NAT set up (null bindings if nothing bound).
 			if (plan.state === "established") this.conn.natDone = MANIP_BIT.dst | MANIP_BIT.src;
 			if (plan.state === "related") this.conn.status |= CT_STATUS.expected;
@@ -408,7 +420,7 @@ export class PacketPath {
 		const c = this.conn!;
 		const helper = this.plan!.helper;
 		// The entry keeps the zone of the template the packet carried into conntrack (CT --zone).
-		pkt.ct = { state, status: c.status, mark: c.mark, dir, orig: { ...c.orig }, reply: { ...c.reply }, expire: this.plan!.expire, zone: pkt.ct.zone, ...(helper !== undefined ? { helper } : {}) };
+		pkt.ct = { state, status: c.status, mark: c.mark, dir, orig: { ...c.orig }, reply: { ...c.reply }, expire: this.plan!.expire, zone: pkt.ct.zone, ...(helper !== undefined ? { helper } : {}), ...(c.secmark !== 0 ? { secmark: c.secmark } : {}) };
 	}
 
 	/** The NAT core at one hook: run nat chains for a first packet, then translate (nf_nat_packet). */
@@ -462,10 +474,13 @@ export class PacketPath {
 		const ports = hasPorts(pkt.proto);
 		const pick = (cur: number, lo: number | undefined, hi: number | undefined): number =>
 			!ports || lo === undefined ? cur : cur >= lo && cur <= (hi ?? lo) ? cur : lo;
+		if (a.kind === "netmap" && a.manip !== undefined && a.manip !== manip) return `netmap: ${a.manip === "dst" ? "destination" : "source"} NAT where only ${manip === "dst" ? "destination" : "source"} NAT is possible`;
 		if (manip === "dst") {
 			let daddr = pkt.daddr;
 			if (a.kind === "dnat") {
 				if (a.addrLo !== undefined) daddr = a.addrLo;
+			} else if (a.kind === "netmap") {
+				daddr = netmapAddr(pkt.fam, pkt.daddr, a.addrLo, a.addrHi);
 			} else if (a.kind === "redirect") {
 				const to = hook === "output" ? (pkt.fam === 4 ? V4_LOOPBACK : V6_LOOPBACK) : pkt.iif !== undefined ? this.tables.firstAddr(pkt.iif, pkt.fam) : undefined;
 				if (to === undefined) return "redirect: no address on the input interface";
@@ -473,7 +488,8 @@ export class PacketPath {
 			} else {
 				return `${a.kind} where only destination NAT is possible`;
 			}
-			const dport = pick(pkt.dport, a.portLo, a.portHi);
+			// NETMAP keeps the ports (no port range: NF_NAT_RANGE_PROTO_SPECIFIED is not set).
+			const dport = a.kind === "netmap" ? pkt.dport : pick(pkt.dport, a.portLo, a.portHi);
 			conn.reply.saddr = daddr;
 			conn.reply.sport = dport;
 			if (daddr !== conn.orig.daddr || dport !== conn.orig.dport) conn.status |= CT_STATUS.dstNat;
@@ -481,6 +497,8 @@ export class PacketPath {
 			let saddr = pkt.saddr;
 			if (a.kind === "snat") {
 				if (a.addrLo !== undefined) saddr = a.addrLo;
+			} else if (a.kind === "netmap") {
+				saddr = netmapAddr(pkt.fam, pkt.saddr, a.addrLo, a.addrHi);
 			} else if (a.kind === "masquerade") {
 				const to = pkt.oif !== undefined ? this.tables.masqueradeAddr(pkt.oif, pkt.fam, pkt.daddr) : undefined;
 				if (to === undefined) return "masquerade: no address on the output interface";
@@ -488,7 +506,7 @@ export class PacketPath {
 			} else {
 				return `${a.kind} where only source NAT is possible`;
 			}
-			const sport = pick(pkt.sport, a.portLo, a.portHi);
+			const sport = a.kind === "netmap" ? pkt.sport : pick(pkt.sport, a.portLo, a.portHi);
 			conn.reply.daddr = saddr;
 			conn.reply.dport = sport;
 			if (saddr !== conn.orig.saddr || sport !== conn.orig.sport) conn.status |= CT_STATUS.srcNat;
@@ -517,6 +535,13 @@ export class PacketPath {
 			}
 		}
 	}
+}
+
+/** xt_NETMAP / nft_nat_setup_netmap: network bits from the range, host bits from the packet. */
+function netmapAddr(fam: Fam, addr: bigint, lo: bigint, hi: bigint): bigint {
+	const ones = fam === 4 ? 0xffffffffn : (1n << 128n) - 1n;
+	const netmask = ~(lo ^ hi) & ones;
+	return (addr & ~netmask & ones) | (lo & netmask);
 }
 
 function passes(f: Fate): boolean {

@@ -293,6 +293,14 @@ export interface NatStmt extends Node {
 	/** `dnat to KEY map { … }`: data is an address or `address . port`. */
 	readonly map?: { readonly key: NftExpr; readonly map: AnonSetValue | SetRefValue };
 	readonly flags: readonly string[];
+	/** `dnat|snat [ip|ip6] prefix to ADDR/LEN` (NETMAP): `addr` is the prefix's first..last address. */
+	readonly prefix?: boolean;
+}
+
+/** `reset tcp option KIND`: the first option of that kind becomes NOPs (BREAK without a TCP header). */
+export interface TcpoptResetStmt extends Node {
+	readonly kind: "tcpopt-reset";
+	readonly option: number;
 }
 
 /** `meta mark set …`, `ct mark set …`, `meta nftrace set 1`, `ip dscp set …`, `ct zone set …`. */
@@ -352,7 +360,8 @@ export type NftStmt =
 	| SetStmt
 	| NotrackStmt
 	| VmapStmt
-	| TcpmssStmt;
+	| TcpmssStmt
+	| TcpoptResetStmt;
 
 // ---------------------------------------------------------------------------------------------
 // Containers

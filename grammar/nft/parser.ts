@@ -51,6 +51,24 @@ const UNSUPPORTED_STMTS: ReadonlySet<string> = new Set([
 	"tunnel",
 	"sctp-chunk",
 ]);
+/** TCP option names of nft 1.0.6 (`reset tcp option NAME`); `echo` is nft 1.0.6's alias of 8. */
+const TCP_OPTION_NUMBERS: ReadonlyMap<string, number> = new Map([
+	["eol", 0],
+	["nop", 1],
+	["maxseg", 2],
+	["window", 3],
+	["sack-perm", 4],
+	["sack", 5],
+	["sack0", 5],
+	["sack1", 5],
+	["sack2", 5],
+	["sack3", 5],
+	["timestamp", 8],
+	["echo", 8],
+	["md5sig", 19],
+	["mptcp", 30],
+	["fastopen", 34],
+]);
 const REL_WORDS: ReadonlyMap<string, A.RelOp> = new Map([
 	["eq", "=="],
 	["ne", "!="],
@@ -1340,6 +1358,15 @@ export class NftParser {
 					span: sp(),
 				};
 			}
+			case "reset":
+				if (this.isWord(this.peek(1), "tcp") && this.isWord(this.peek(2), "option")) {
+					this.i += 3;
+					const o = this.word("a TCP option");
+					const option = TCP_OPTION_NUMBERS.get(o.image) ?? (/^\d{1,3}$/.test(o.image) && Number(o.image) <= 255 ? Number(o.image) : undefined);
+					if (option === undefined) return this.fail("nft_syntax_error", `unknown TCP option "${o.image}"`, o);
+					return { kind: "tcpopt-reset", option, span: sp() };
+				}
+				return this.fail("nft_unsupported", `statement "${w}" is not modelled by the simulator`, t);
 			case "add":
 			case "update":
 			case "delete":
@@ -1679,13 +1706,36 @@ export class NftParser {
 		const type = kw.image as A.NatStmt["type"];
 		let fam: "ip" | "ip6" | undefined;
 		const f = this.peek();
-		if ((this.isWord(f, "ip") || this.isWord(f, "ip6")) && this.isWord(this.peek(1), "to")) {
+		if ((this.isWord(f, "ip") || this.isWord(f, "ip6")) && (this.isWord(this.peek(1), "to") || this.isWord(this.peek(1), "prefix"))) {
 			this.i++;
 			fam = f.image as "ip" | "ip6";
 		}
 		let addr: { lo: bigint; hi: bigint } | undefined;
 		let port: { lo: number; hi: number } | undefined;
 		let map: A.NatStmt["map"];
+		const pw = this.peek();
+		if (this.isWord(pw, "prefix")) {
+			if (type !== "dnat" && type !== "snat") this.fail("nft_syntax_error", `${type} takes no prefix`, pw);
+			this.i++;
+			this.keyword("to");
+			const t = this.word("an address prefix");
+			const m = /^([^/]+)\/(\d{1,3})$/.exec(t.image);
+			const six = fam === "ip6" || (fam === undefined && (this.family === "ip6" || (m !== null && m[1]!.includes(":"))));
+			const a = m === null ? undefined : six ? parseIpv6(m[1]!) : parseIpv4(m[1]!);
+			const bits = six ? 128 : 32;
+			const len = m === null ? NaN : Number(m[2]);
+			if (a === undefined || !(len <= bits)) return this.fail("nft_syntax_error", `expected ADDR/LEN after "prefix to", found "${t.image}"`, t);
+			const host = ((1n << BigInt(bits)) - 1n) >> BigInt(len);
+			return {
+				kind: "nat",
+				type,
+				fam: fam ?? (six ? "ip6" : "ip"),
+				addr: { lo: a & ~host, hi: a | host },
+				flags: [],
+				prefix: true,
+				span: this.spanFrom(kw, this.last()),
+			};
+		}
 		if (this.acceptWord("to")) {
 			const t = this.peek();
 			if (this.startsExpr(t) && (type === "dnat" || type === "snat")) {

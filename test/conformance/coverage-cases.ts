@@ -25,6 +25,8 @@ const SEM = "test/compiler/sim/ext/semantics.test.ts";
 const IPT = "test/compiler/sim/ipt/match.test.ts";
 const IPT_EXT = "test/compiler/sim/ipt/ext-match.test.ts";
 const TXLATE = "test/conformance/txlate-verify.test.ts";
+const NETMAP_SEM = "test/compiler/sim/ext/netmap-tcpoptstrip.test.ts";
+const NEW_TARGETS_GRAMMAR = "test/grammar/iptables/netmap-tcpoptstrip.test.ts";
 
 export const COVERAGE: readonly CoverageCase[] = [
 	// ----- matches
@@ -112,6 +114,13 @@ export const COVERAGE: readonly CoverageCase[] = [
 	{ ext: "TPROXY", kind: "target", table: "mangle", chain: "PREROUTING", rule: "-p tcp -j TPROXY --on-port 15006 --tproxy-mark 0x1/0x1", proof: GOLDEN_EXT },
 	{ ext: "SYNPROXY", kind: "target", table: "mangle", chain: "INPUT", rule: "-p tcp -m state --state INVALID,UNTRACKED -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460", proof: GOLDEN_EXT },
 	{ ext: "SET", kind: "target", rule: "-p tcp --dport 22 -j SET --add-set seen src --exist --timeout 60", proof: STATEFUL },
+	{ ext: "NETMAP", kind: "target", table: "nat", chain: "PREROUTING", rule: "-d 192.0.2.0/24 -j NETMAP --to 10.1.2.0/24", proof: `${GOLDEN_EXT}, ${NETMAP_SEM}` },
+	{ ext: "NETMAP", kind: "target", table: "nat", chain: "POSTROUTING", rule: "-s 10.1.2.0/24 -j NETMAP --to 192.0.2.0/24", proof: `${GOLDEN_EXT}, ${NETMAP_SEM}` },
+	{ ext: "NETMAP", kind: "target", fam: "ip6", table: "nat", chain: "PREROUTING", rule: "-d 2001:db8::/64 -j NETMAP --to fd00:1::/64", proof: `${GOLDEN_EXT}, ${NETMAP_SEM}` },
+	{ ext: "TCPOPTSTRIP", kind: "target", table: "mangle", chain: "FORWARD", rule: "-p tcp -j TCPOPTSTRIP --strip-options sack-permitted,timestamp", proof: `${GOLDEN_EXT}, ${NETMAP_SEM}` },
+	{ ext: "HMARK", kind: "target", table: "mangle", chain: "PREROUTING", rule: "-j HMARK --hmark-tuple src,dst,proto --hmark-rnd 0xcafe --hmark-mod 4 --hmark-offset 1", proof: `${GOLDEN_EXT}, ${NEW_TARGETS_GRAMMAR}` },
+	{ ext: "SECMARK", kind: "target", table: "security", chain: "INPUT", rule: "-p tcp --dport 22 -j SECMARK --selctx system_u:object_r:ssh_server_packet_t:s0", proof: `${GOLDEN_EXT}, ${NEW_TARGETS_GRAMMAR}` },
+	{ ext: "CONNSECMARK", kind: "target", table: "security", chain: "INPUT", rule: "-m state --state NEW -j CONNSECMARK --save", proof: `${GOLDEN_EXT}, ${NETMAP_SEM}` },
 ];
 
 /** Upstream extensions ipt2nft does not parse: rules using them are reported (unsupported_extension). */
@@ -122,9 +131,5 @@ export const NOT_PARSED: readonly { readonly ext: string; readonly kind: "match"
 	{ ext: "mh / hbh / dst / ipv6header", kind: "match", why: "IPv6 mobility/options headers; not translated yet" },
 	{ ext: "tcpmss", kind: "match", why: "`tcp option maxseg size`; not translated yet" },
 	{ ext: "ipcomp / u32 / bpf / osf / ipvs / l2tp and other rarely used matches", kind: "match", why: "not translated yet" },
-	{ ext: "NETMAP", kind: "target", why: "`snat|dnat ip prefix to …` (nft 1.0.6 accepts it) is not translated yet" },
-	{ ext: "TCPOPTSTRIP", kind: "target", why: "`reset tcp option NAME` (nft 1.0.6 accepts it) is not translated yet" },
-	{ ext: "HMARK", kind: "target", why: "`meta mark set jhash … mod N offset M` hashes other bytes with another seed than xt_HMARK: not exact" },
-	{ ext: "SECMARK / CONNSECMARK", kind: "target", why: "need `secmark` objects with SELinux contexts; not translated yet" },
 	{ ext: "TEE / TRACE / ECN / IDLETIMER / LED / RATEEST / CLUSTERIP / DNPT / SNPT", kind: "target", why: "not translated yet" },
 ];

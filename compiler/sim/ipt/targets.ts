@@ -131,6 +131,41 @@ export function planTarget(t: Target | undefined, table: string, fam: Fam): Targ
 			const plan: TargetPlan = { action: A_FN, fn, verdict: `TPROXY ${port}` };
 			return table === "mangle" ? plan : { ...plan, unsupported: "TPROXY is only valid in the mangle table" };
 		}
+		case "netmap": {
+			const host = (t.fam === 4 ? 0xffffffffn : (1n << 128n) - 1n) >> BigInt(t.len);
+			const plan: TargetPlan = { action: A_NAT, nat: { kind: "netmap", addrLo: t.addr, addrHi: t.addr | host }, verdict: "NETMAP" };
+			return table === "nat" ? plan : { ...plan, unsupported: `NETMAP ${NAT_TABLE_ONLY}` };
+		}
+		case "tcpoptstrip": {
+			// xt_TCPOPTSTRIP overwrites every option of a listed kind with NOPs (first fragment only).
+			const strip = new Set(t.options);
+			if (strip.size === 0) return { action: A_NONE, verdict: "TCPOPTSTRIP" };
+			const fn = (pkt: Packet): undefined => {
+				if (pkt.proto !== 6 || pkt.fragOffset !== 0) return undefined;
+				pkt.tcpOptions = pkt.tcpOptions.filter((k) => !strip.has(k));
+				pkt.optionsStripped = true;
+				return undefined;
+			};
+			const plan: TargetPlan = { action: A_FN, fn, verdict: `TCPOPTSTRIP ${t.options.join(",")}` };
+			return table === "mangle" ? plan : { ...plan, unsupported: "TCPOPTSTRIP is only valid in the mangle table" };
+		}
+		case "connsecmark": {
+			// xt_CONNSECMARK: save copies to a connection without a secmark, restore to a packet
+			// without one; only packets with a conntrack entry.
+			const save = t.mode === "save";
+			const fn = (pkt: Packet): undefined => {
+				const ct = pkt.ct;
+				if (ct.state === "invalid" || ct.state === "untracked") return undefined;
+				if (save) {
+					if ((pkt.secmark ?? 0) !== 0 && (ct.secmark ?? 0) === 0) ct.secmark = pkt.secmark;
+				} else if ((pkt.secmark ?? 0) === 0 && (ct.secmark ?? 0) !== 0) pkt.secmark = ct.secmark;
+				return undefined;
+			};
+			const plan: TargetPlan = { action: A_FN, fn, verdict: `CONNSECMARK --${t.mode}` };
+			return table === "mangle" || table === "security" ? plan : { ...plan, unsupported: "CONNSECMARK is only valid in the mangle and security tables" };
+		}
+		case "hmark":
+		case "secmark":
 		case "ipset":
 		case "synproxy":
 			return { action: A_UNSUPPORTED, verdict: t.kind.toUpperCase(), unsupported: `${t.kind.toUpperCase()} is not modelled by the simulator` };

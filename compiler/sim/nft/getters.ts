@@ -266,6 +266,8 @@ export class GetterCompiler {
 				return () => 0;
 			case "secpath":
 				return (p) => (p.secpath === true ? 1 : 0);
+			case "secmark":
+				return (p) => (p.secmark ?? 0) >>> 0;
 			case "cpu":
 				return (p) => p.cpu ?? 0;
 			// The clock (kernel: ktime_get_real_ns; hour in UTC; day with sys_tz, taken as 0).
@@ -300,6 +302,8 @@ export class GetterCompiler {
 				return (p) => (tracked(p) ? p.ct.status : undefined);
 			case "mark":
 				return (p) => (tracked(p) ? p.ct.mark >>> 0 : undefined);
+			case "secmark":
+				return (p) => (tracked(p) ? (p.ct.secmark ?? 0) >>> 0 : undefined);
 			case "direction":
 				return (p) => (tracked(p) ? (p.ct.dir === "original" ? 0 : 1) : undefined);
 			case "zone":

@@ -163,6 +163,18 @@ function compileStmt(s: A.NftStmt, env: RuleEnv): Step | undefined {
 				return NEXT;
 			};
 		}
+		case "tcpopt-reset": {
+			// nft_exthdr_tcp_strip_eval: no TCP header (other protocol, later fragment): BREAK; else
+			// the first option of the kind becomes NOPs, an absent one changes nothing.
+			const kind = s.option;
+			return (p) => {
+				if (p.proto !== 6 || p.fragOffset !== 0) return BREAK;
+				const i = p.tcpOptions.indexOf(kind);
+				if (i >= 0) p.tcpOptions.splice(i, 1);
+				p.optionsStripped = true;
+				return NEXT;
+			};
+		}
 		case "dynset":
 			return compileDynset(s, env);
 		case "tproxy": {
@@ -623,6 +635,12 @@ function compileNat(s: A.NatStmt, env: RuleEnv): Step {
 	}
 	const ports = s.port !== undefined ? { portLo: s.port.lo, portHi: s.port.hi } : {};
 	let action: NatAction;
+	if (s.prefix === true && s.addr !== undefined && (s.type === "dnat" || s.type === "snat")) {
+		// NF_NAT_RANGE_NETMAP: nft_nat_setup_netmap maps the address the statement's type names.
+		const netmap: NatAction = { kind: "netmap", manip: s.type === "dnat" ? "dst" : "src", addrLo: s.addr.lo, addrHi: s.addr.hi };
+		const fam = famOk;
+		return (p, c, sc) => (fam !== undefined && p.fam !== fam ? BREAK : end(c, netmap, sc));
+	}
 	switch (s.type) {
 		case "dnat":
 		case "snat":
@@ -696,6 +714,21 @@ function compileSet(s: A.SetStmt, env: RuleEnv): Step {
 				if (v === undefined) return BREAK;
 				// No conntrack entry: the kernel's ct set does nothing.
 				if (tracked(p)) p.ct.mark = v >>> 0;
+				return NEXT;
+			};
+		case "meta secmark":
+			return (p, c) => {
+				const v = num(p, c);
+				if (v === undefined) return BREAK;
+				p.secmark = v >>> 0;
+				return NEXT;
+			};
+		case "ct secmark":
+			return (p, c) => {
+				const v = num(p, c);
+				if (v === undefined) return BREAK;
+				// nft_ct_set_eval: no conntrack entry, nothing to set.
+				if (tracked(p)) p.ct.secmark = v >>> 0;
 				return NEXT;
 			};
 		case "ct zone":

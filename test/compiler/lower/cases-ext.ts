@@ -3,7 +3,7 @@
  * their targets. Spellings were checked with nft 1.0.6 (`nft -c`); where upstream's txlate
  * vectors are wrong the case says why.
  */
-import { ip4, ip6, neg, port } from "../build.js";
+import { ip4, ip6, neg, port, v4 } from "../build.js";
 import type { Case } from "./cases.js";
 
 const tcp = 6;
@@ -112,4 +112,20 @@ export const EXT_CASES: readonly Case[] = [
 	{ name: "TPROXY address only", table: "mangle", chain: "PREROUTING", rule: { proto: neg(udp), target: { kind: "tproxy", fam: 4, port: 0, addr: ip4("10.0.0.1") } }, nft: ["ip protocol udp tproxy to 10.0.0.1 accept", "ip protocol udp drop"] },
 	{ name: "CLASSIFY", table: "mangle", chain: "POSTROUTING", rule: { target: { kind: "classify", major: 1, minor: 0x234 } }, nft: ["meta priority set 1:234"] },
 	{ name: "AUDIT", rule: { target: { kind: "audit", type: "drop" } }, nft: ["log level audit"] },
+	// ----- NETMAP: `prefix` keeps the host bits (NF_NAT_RANGE_NETMAP); the hook picks dnat or snat
+	{ name: "NETMAP prerouting", table: "nat", chain: "PREROUTING", rule: { dst: neg(v4("192.0.2.0/24")), target: { kind: "netmap", fam: 4, addr: ip4("10.1.2.0"), len: 24 } }, nft: ["ip daddr 192.0.2.0/24 dnat prefix to 10.1.2.0/24"] },
+	{ name: "NETMAP output", table: "nat", chain: "OUTPUT", rule: { target: { kind: "netmap", fam: 4, addr: ip4("10.9.0.0"), len: 16 } }, nft: ["dnat prefix to 10.9.0.0/16"] },
+	{ name: "NETMAP postrouting", table: "nat", chain: "POSTROUTING", rule: { src: neg(v4("10.1.2.0/24")), target: { kind: "netmap", fam: 4, addr: ip4("192.0.2.0"), len: 24 } }, nft: ["ip saddr 10.1.2.0/24 snat prefix to 192.0.2.0/24"] },
+	{ name: "NETMAP input", table: "nat", chain: "INPUT", rule: { target: { kind: "netmap", fam: 4, addr: ip4("1.2.3.4"), len: 32 } }, nft: ["snat prefix to 1.2.3.4/32"] },
+	{ name: "NETMAP ip6", family: "ip6", table: "nat", chain: "PREROUTING", rule: { target: { kind: "netmap", fam: 6, addr: ip6("dead::"), len: 64 } }, nft: ["dnat prefix to dead::/64"] },
+	// ----- TCPOPTSTRIP: one reset per kind, names where nft 1.0.6 has one
+	{ name: "TCPOPTSTRIP", table: "mangle", chain: "FORWARD", rule: { proto: neg(tcp), target: { kind: "tcpoptstrip", options: [2, 3, 4, 5, 7, 8, 19] } }, nft: ["ip protocol tcp reset tcp option maxseg reset tcp option window reset tcp option sack-perm reset tcp option sack reset tcp option 7 reset tcp option timestamp reset tcp option md5sig"], codes: ["lossy_translation"] },
+	{ name: "TCPOPTSTRIP ip6", family: "ip6", table: "mangle", chain: "OUTPUT", rule: { proto: neg(tcp), target: { kind: "tcpoptstrip", options: [4] } }, nft: ["meta l4proto tcp reset tcp option sack-perm"], codes: ["lossy_translation"] },
+	{ name: "TCPOPTSTRIP without options strips nothing", table: "mangle", chain: "FORWARD", rule: { proto: neg(tcp), target: { kind: "tcpoptstrip", options: [] } }, nft: ["ip protocol tcp"] },
+	// ----- HMARK / SECMARK / CONNSECMARK: refused with the nearest nft construct as a hint
+	{ name: "HMARK refused", rule: { target: { kind: "hmark", ct: false, srcPrefix: 32, dstPrefix: 32, rnd: 4, mod: 42, offset: 1 } }, nft: [], codes: ["inexpressible"] },
+	{ name: "SECMARK refused", table: "security", rule: { target: { kind: "secmark", selctx: "system_u:object_r:ssh_server_packet_t:s0" } }, nft: [], codes: ["unsupported_extension"] },
+	// ----- CONNSECMARK: the copy with xt_CONNSECMARK's two conditions (masked: nft 1.0.6 refuses `meta secmark != 0`)
+	{ name: "CONNSECMARK save", table: "security", rule: { target: { kind: "connsecmark", mode: "save" } }, nft: ["meta secmark & 0xffffffff != 0 ct secmark & 0xffffffff == 0 ct secmark set meta secmark"] },
+	{ name: "CONNSECMARK restore keeps the counter first", table: "mangle", chain: "PREROUTING", counters: true, rule: { target: { kind: "connsecmark", mode: "restore" } }, nft: ["counter meta secmark & 0xffffffff == 0 ct secmark & 0xffffffff != 0 meta secmark set ct secmark"] },
 ];

@@ -22,7 +22,7 @@ interface Rec {
 }
 
 const COVERED = new RegExp(
-	"^(?:iptables|ip6tables|lib(?:xt|ipt|ip6t)_(?:tcp|udp|icmp|icmp6|multiport|conntrack|state|addrtype|comment|mark|connmark|limit|mac|iprange|length|pkttype|owner|statistic|standard|REJECT|LOG|NFLOG|DNAT|SNAT|MASQUERADE|REDIRECT|MARK|CONNMARK|NOTRACK|CT|TCPMSS|NFQUEUE|hl|ttl|rt|frag|ah|esp|sctp|dccp|dscp|tos|ecn|rpfilter|physdev|policy|time|string|helper|devgroup|realm|cpu|cgroup|nfacct|socket|HL|TTL|CHECKSUM|DSCP|TOS|TPROXY|CLASSIFY|AUDIT|recent|connlimit|hashlimit|quota|set|SET|SYNPROXY))$",
+	"^(?:iptables|ip6tables|lib(?:xt|ipt|ip6t)_(?:tcp|udp|icmp|icmp6|multiport|conntrack|state|addrtype|comment|mark|connmark|limit|mac|iprange|length|pkttype|owner|statistic|standard|REJECT|LOG|NFLOG|DNAT|SNAT|MASQUERADE|REDIRECT|MARK|CONNMARK|NOTRACK|CT|TCPMSS|NFQUEUE|hl|ttl|rt|frag|ah|esp|sctp|dccp|dscp|tos|ecn|rpfilter|physdev|policy|time|string|helper|devgroup|realm|cpu|cgroup|nfacct|socket|HL|TTL|CHECKSUM|DSCP|TOS|TPROXY|CLASSIFY|AUDIT|recent|connlimit|hashlimit|quota|set|SET|SYNPROXY|NETMAP|TCPOPTSTRIP|HMARK|SECMARK|CONNSECMARK))$",
 );
 const BUILTIN = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]);
 
