@@ -4,7 +4,8 @@
 //       examines, a set/vmap lookup counting as one rule): iptables input vs our -O1 nft output;
 //   (b) load time: `nft -f` of our output vs `iptables-legacy-restore` of the input, each in a
 //       fresh, uniquely named network namespace that is deleted afterwards;
-//   (c) `translate -O2` wall time and peak RSS next to `iptables-restore-translate -f`.
+//   (c) `translate -O2` wall time and peak RSS next to `iptables-restore-translate -f`, and the
+//       passes' share of it (IPT2NFT_PASS_TIMES=1).
 // Usage: npm run build && node bench/kubeproxy.mjs [N=10000] [packets=4000]
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -53,6 +54,7 @@ try {
 	console.log(`| load ms (iptables-legacy-restore vs nft -f, fresh netns) | ${f(load.ipt, 0)} | ${f(load.nft, 0)} | ${f(load.ipt / load.nft, 2)} |`);
 	console.log(`| translate ms (iptables-restore-translate -f vs translate -O2) | ${f(tr.anchor.ms, 0)} | ${f(tr.ours.ms, 0)} | ${f(tr.ours.ms / tr.anchor.ms, 2)}x the C tool |`);
 	console.log(`| translate peak RSS MB | ${f(tr.anchor.rss)} | ${f(tr.ours.rss)} | ${f(tr.ours.rss / tr.anchor.rss, 1)}x |`);
+	console.log(`| of which optimisation passes, ms (-O2) | | ${f(tr.ours.passes, 0)} | ${f(tr.ours.passes / tr.ours.ms, 2)} of ours |`);
 	if (load.errors.length > 0) console.log(`\nload errors: ${load.errors.join("; ")}`);
 } finally {
 	rmSync(work, { recursive: true, force: true });
@@ -156,14 +158,16 @@ function loadTimes(input, output) {
 }
 
 function translateTimes(input) {
-	const timed = (cmd, args) => {
+	const timed = (cmd, args, env) => {
 		const t0 = process.hrtime.bigint();
-		const r = run("/usr/bin/time", ["-v", cmd, ...args]);
+		const r = run("/usr/bin/time", ["-v", cmd, ...args], env !== undefined ? { env: { ...process.env, ...env } } : {});
 		const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 		const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
-		return { ms: r.status === 0 ? ms : NaN, rss };
+		// IPT2NFT_PASS_TIMES=1: the optimisation passes' share (pipeline.ts prints one line per pass).
+		const passes = Number(/^pass total +([\d.]+) ms/m.exec(r.stderr)?.[1] ?? NaN);
+		return { ms: r.status === 0 ? ms : NaN, rss, passes };
 	};
 	const anchor = timed("iptables-restore-translate", ["-f", input]);
-	const ours = timed("node", [join(root, "dist", "cli", "main.js"), "translate", "-O2", input]);
+	const ours = timed("node", [join(root, "dist", "cli", "main.js"), "translate", "-O2", input], { IPT2NFT_PASS_TIMES: "1" });
 	return { anchor, ours };
 }

@@ -16,16 +16,16 @@ export function liveLength(rules: readonly nft.Rule[]): number | undefined {
 	return undefined;
 }
 
-/** Chains with no dead rules (chains are immutable; inline-chains and this pass ask about the same ones). */
-const LIVE = new WeakSet<nft.Chain>();
+/**
+ * Chains known to have neither dead nor shadowed rules: inline-chains prunes every chain it hands
+ * on, so dead-rules, shadowed-rules and the next inline-chains run skip those (by object: chains
+ * are immutable, and a pass that rewrites a chain makes a new one).
+ */
+export const PRUNED = new WeakSet<nft.Chain>();
 
 export function removeDeadRules(chain: nft.Chain, table: nft.Table, pass: string): { rules: readonly nft.Rule[]; changes: Change[] } | undefined {
-	if (LIVE.has(chain)) return undefined;
 	const n = liveLength(chain.rules);
-	if (n === undefined) {
-		LIVE.add(chain);
-		return undefined;
-	}
+	if (n === undefined) return undefined;
 	const gone = chain.rules.slice(n);
 	return {
 		rules: chain.rules.slice(0, n),
@@ -45,7 +45,7 @@ export function removeDeadRules(chain: nft.Chain, table: nft.Table, pass: string
 }
 
 function run(ruleset: nft.Ruleset): PassResult {
-	return mapChains(ruleset, (c, t) => removeDeadRules(c, t, "dead-rules"));
+	return mapChains(ruleset, (c, t) => (PRUNED.has(c) ? undefined : removeDeadRules(c, t, "dead-rules")));
 }
 
 export const deadRules: Pass = { name: "dead-rules", level: 1, run };

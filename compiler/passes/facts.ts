@@ -118,6 +118,9 @@ export function mayWrite(r: nft.Rule): boolean {
 			case "priority-set":
 			case "vmap":
 			case "synproxy":
+			case "netmap":
+			case "tcpopt-reset":
+			case "secmark-copy":
 				return true;
 			default:
 				return assertNever(s, "statement");
@@ -131,26 +134,52 @@ function verdictTarget(v: nft.Verdict): string | undefined {
 	return v.kind === "jump" || v.kind === "goto" ? v.chain : undefined;
 }
 
-/** Every chain name a rule can jump or go to (verdicts and inline verdict maps), and named maps it reads. */
-export function ruleRefs(r: nft.Rule): { readonly chains: readonly string[]; readonly sets: readonly string[] } {
-	const chains: string[] = [];
-	const sets: string[] = [];
-	for (const s of r.stmts) {
-		if (s.kind === "verdict") {
-			const t = verdictTarget(s.verdict);
-			if (t !== undefined) chains.push(t);
-		} else if (s.kind === "vmap") {
-			if (s.map.kind === "named") sets.push(s.map.name);
-			else
-				for (const e of s.map.elems) {
-					if (isVerdict(e.value)) {
-						const t = verdictTarget(e.value);
-						if (t !== undefined) chains.push(t);
+/**
+ * Every chain a chain's rules name, computed once per chain object: chains are immutable and the
+ * passes hand unchanged ones on as they are, so unreachable-chains' second run reads this for most
+ * chains instead of walking their rules again.
+ */
+export interface ChainRefs {
+	/** Chain names (jump, goto, inline verdict map elements), with repeats. */
+	readonly names: readonly string[];
+	/** Named maps the rules read (`vmap @m`). */
+	readonly sets: readonly string[];
+}
+
+const NO_REFS: ChainRefs = { names: [], sets: [] };
+const CHAIN_REFS = new WeakMap<nft.Chain, ChainRefs>();
+
+/** `jump X` as the rule's only statement: X, else undefined. */
+export function plainJump(r: nft.Rule): string | undefined {
+	if (r.stmts.length !== 1) return undefined;
+	const s = r.stmts[0]!;
+	return s.kind === "verdict" && s.verdict.kind === "jump" ? s.verdict.chain : undefined;
+}
+
+export function chainRefs(c: nft.Chain): ChainRefs {
+	const cached = CHAIN_REFS.get(c);
+	if (cached !== undefined) return cached;
+	let names: string[] | undefined;
+	let sets: string[] | undefined;
+	for (const r of c.rules)
+		for (const s of r.stmts) {
+			if (s.kind === "verdict") {
+				const t = verdictTarget(s.verdict);
+				if (t !== undefined) (names ??= []).push(t);
+			} else if (s.kind === "vmap") {
+				if (s.map.kind === "named") (sets ??= []).push(s.map.name);
+				else
+					for (const e of s.map.elems) {
+						if (isVerdict(e.value)) {
+							const t = verdictTarget(e.value);
+							if (t !== undefined) (names ??= []).push(t);
+						}
 					}
-				}
+			}
 		}
-	}
-	return { chains, sets };
+	const refs = names === undefined && sets === undefined ? NO_REFS : { names: names ?? [], sets: sets ?? [] };
+	CHAIN_REFS.set(c, refs);
+	return refs;
 }
 
 export function isVerdict(v: nft.Value | nft.Verdict): v is nft.Verdict {

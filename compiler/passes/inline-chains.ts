@@ -11,24 +11,26 @@
  *   body, when no body rule says `return` or `goto` (they would leave the caller instead of X).
  *
  * Never: base chains, `goto X` callers, callers with more than the jump (counters, logs), jumps
- * from verdict maps, recursion. The pass repeats until nothing changes (an inlined body can make
- * its caller inlinable) and removes dead and shadowed rules on the way, so one run is a fixpoint.
+ * from verdict maps, recursion, and a single rule carrying a big set or map (more than
+ * MAX_COPIED_ELEMS elements) into more than one caller: each copy would load it again.
+ * The pass repeats until nothing changes (an inlined body can make its caller inlinable) and
+ * removes dead and shadowed rules on the way, so one run is a fixpoint.
  */
 import type * as nft from "../ir/nft.js";
 import type { Change, Pass, PassResult } from "./pass.js";
-import { removeDeadRules } from "./dead-rules.js";
-import { hasStatefulCond, isVerdict, ruleRefs, setChainRefs } from "./facts.js";
+import { PRUNED, removeDeadRules } from "./dead-rules.js";
+import { assertNever } from "../ir/span.js";
+import { hasStatefulCond, isVerdict, plainJump, setChainRefs } from "./facts.js";
 import { removeShadowed } from "./shadowed-rules.js";
 
 const NAME = "inline-chains";
 const MAX_ROUNDS = 16;
-
-/** `jump X` as the rule's only statement: X, else undefined. */
-function plainJump(r: nft.Rule): string | undefined {
-	if (r.stmts.length !== 1) return undefined;
-	const s = r.stmts[0]!;
-	return s.kind === "verdict" && s.verdict.kind === "jump" ? s.verdict.chain : undefined;
-}
+/**
+ * A single-rule chain entered from several places is copied into each caller only when its sets
+ * and maps hold at most this many elements in all: beyond it the copies cost more (load time,
+ * kernel memory, output size) than the jump they save.
+ */
+export const MAX_COPIED_ELEMS = 16;
 
 function isUnconditionalReturn(r: nft.Rule): boolean {
 	return r.conds.length === 0 && r.stmts.every((s) => s.kind === "counter" || (s.kind === "verdict" && s.verdict.kind === "return")) && r.stmts.some((s) => s.kind === "verdict");
@@ -69,153 +71,265 @@ function bodyAtCaller(body: nft.Rule): nft.Rule | null | undefined {
  */
 const writesSet = (r: nft.Rule): boolean => r.conds.some((c) => c.kind === "dynset");
 
+/** `reason`: the text every change this shape makes cites (one string per chain, not per caller). */
 type Shape =
-	| { readonly kind: "empty" }
-	| { readonly kind: "single"; readonly rule: nft.Rule | null; readonly writesSet: boolean }
-	| { readonly kind: "body"; readonly rules: readonly nft.Rule[] };
+	| { readonly kind: "empty"; readonly reason: string }
+	| { readonly kind: "single"; readonly rule: nft.Rule | null; readonly writesSet: boolean; readonly reason: string }
+	| { readonly kind: "body"; readonly rules: readonly nft.Rule[]; readonly reason: string };
 
-interface Use {
-	readonly chain: string;
-	readonly index: number;
-	readonly plain: boolean;
+/** Elements of the anonymous sets and maps a rule carries (each copy of the rule loads its own). */
+function carriedElems(r: nft.Rule): number {
+	let n = 0;
+	for (const c of r.conds) if (c.kind === "rel" && c.right.kind === "set") n += c.right.elems.length;
+	for (const s of r.stmts) {
+		if (s.kind === "vmap" && s.map.kind === "inline") n += s.map.elems.length;
+		else if (s.kind === "nat" && s.to?.kind === "map" && s.to.map.kind === "inline") n += s.to.map.elems.length;
+	}
+	return n;
 }
 
-function shapeOf(c: nft.Chain, uses: readonly Use[]): Shape | undefined {
+/**
+ * What X can be replaced with at its callers. `count`: references to X from every rule of the
+ * table (a rule naming X twice counts twice); `plain`: those that are an unconditional lone
+ * `jump X`.
+ */
+function shapeOf(c: nft.Chain, count: number, plain: number): Shape | undefined {
 	if (c.base !== undefined) return undefined;
-	if (c.rules.length === 0 || isUnconditionalReturn(c.rules[0]!)) return { kind: "empty" };
+	if (c.rules.length === 0 || isUnconditionalReturn(c.rules[0]!)) return { kind: "empty", reason: `chain ${c.name} does nothing` };
 	if (c.rules.length === 1) {
+		const only = c.rules[0]!;
 		// A limit/quota/counter-based condition is one instance in X; copies would each keep their own.
-		if (uses.length > 1 && hasStatefulCond(c.rules[0]!)) return undefined;
-		const b = bodyAtCaller(c.rules[0]!);
-		return b === undefined ? undefined : { kind: "single", rule: b, writesSet: writesSet(c.rules[0]!) };
+		if (count > 1 && hasStatefulCond(only)) return undefined;
+		// A big set or map would be loaded once per copy (kube-proxy's 10k-service dispatch map, after
+		// merging, is KUBE-SERVICES' only rule and is entered from PREROUTING and OUTPUT): keep the jump.
+		if (count > 1 && carriedElems(only) > MAX_COPIED_ELEMS) return undefined;
+		const b = bodyAtCaller(only);
+		if (b === undefined) return undefined;
+		return { kind: "single", rule: b, writesSet: writesSet(only), reason: b === null ? `chain ${c.name} does nothing` : `chain ${c.name} has a single rule` };
 	}
-	const u = uses[0];
-	if (uses.length === 1 && u !== undefined && u.plain && !c.rules.some(leavesChain)) return { kind: "body", rules: c.rules };
+	if (count === 1 && plain === 1 && !c.rules.some(leavesChain)) return { kind: "body", rules: c.rules, reason: `chain ${c.name} is entered only from here, unconditionally` };
 	return undefined;
 }
 
-function inlineTable(t: nft.Table, changes: Change[]): nft.Table | undefined {
-	const uses = new Map<string, Use[]>();
-	const pinned = new Set<string>();
-	for (const s of t.sets) for (const n of setChainRefs(s)) pinned.add(n);
-	for (const c of t.chains)
-		c.rules.forEach((r, index) => {
-			const j = plainJump(r);
-			const refs = ruleRefs(r).chains;
-			for (const n of refs) {
-				let l = uses.get(n);
-				if (l === undefined) uses.set(n, (l = []));
-				l.push({ chain: c.name, index, plain: j === n && r.conds.length === 0 });
-			}
-			// Entered other than by a plain `[C] jump X` (goto, verdict map, extra statements): keep X.
-			if (j === undefined) for (const n of refs) pinned.add(n);
-		});
-	const shapes = new Map<string, Shape>();
-	for (const c of t.chains) {
-		if (pinned.has(c.name)) continue;
-		const s = shapeOf(c, uses.get(c.name) ?? []);
-		if (s !== undefined) shapes.set(c.name, s);
+/** The rules that replace the caller rule r (a plain `jump X`), or undefined when r stays. */
+function inlineAt(r: nft.Rule, shape: Shape): nft.Rule[] | undefined {
+	switch (shape.kind) {
+		case "empty":
+			return writesSet(r) ? undefined : [];
+		case "single":
+			if (shape.rule === null) return writesSet(r) || shape.writesSet ? undefined : [];
+			return [
+				{
+					conds: [...r.conds, ...shape.rule.conds],
+					stmts: shape.rule.stmts,
+					...(shape.rule.comment !== undefined ? { comment: shape.rule.comment } : r.comment !== undefined ? { comment: r.comment } : {}),
+					origins: [...r.origins, ...shape.rule.origins],
+				},
+			];
+		case "body":
+			return r.conds.length !== 0 ? undefined : [...shape.rules];
+		default:
+			return assertNever(shape, "shape");
 	}
-	if (shapes.size === 0) return undefined;
-	let touched = false;
-	const chains = t.chains.map((c) => {
-		let cTouched = false;
-		const out: nft.Rule[] = [];
-		for (const r of c.rules) {
-			const target = plainJump(r);
-			const shape = target !== undefined && target !== c.name ? shapes.get(target) : undefined;
-			if (shape === undefined) {
-				out.push(r);
-				continue;
-			}
-			let after: nft.Rule[];
-			let reason: string;
-			switch (shape.kind) {
-				case "empty":
-					if (writesSet(r)) {
-						out.push(r);
-						continue;
-					}
-					after = [];
-					reason = `chain ${target} does nothing`;
-					break;
-				case "single":
-					if (shape.rule === null) {
-						if (writesSet(r) || shape.writesSet) {
-							out.push(r);
-							continue;
-						}
-						after = [];
-						reason = `chain ${target} does nothing`;
-						break;
-					}
-					after = [
-						{
-							conds: [...r.conds, ...shape.rule.conds],
-							stmts: shape.rule.stmts,
-							...(shape.rule.comment !== undefined ? { comment: shape.rule.comment } : r.comment !== undefined ? { comment: r.comment } : {}),
-							origins: [...r.origins, ...shape.rule.origins],
-						},
-					];
-					reason = `chain ${target} has a single rule`;
-					break;
-				case "body":
-					if (r.conds.length !== 0) {
-						out.push(r);
-						continue;
-					}
-					after = [...shape.rules];
-					reason = `chain ${target} is entered only from here, unconditionally`;
-					break;
-			}
-			cTouched = true;
-			out.push(...after);
-			changes.push({ pass: NAME, kind: after.length === 0 ? "remove" : "inline", family: t.family, table: t.name, chain: c.name, before: [r], after, reason });
+}
+
+/** Dead and shadowed rules of one chain (inlining exposes new ones); the chain itself when none. */
+function prune(c: nft.Chain, t: nft.Table, changes: Change[]): nft.Chain {
+	let cur = c;
+	const d = removeDeadRules(cur, t, NAME);
+	if (d !== undefined) {
+		for (const x of d.changes) changes.push(x);
+		cur = { ...cur, rules: d.rules };
+	}
+	const s = removeShadowed(cur, t, NAME);
+	if (s !== undefined) {
+		for (const x of s.changes) changes.push(x);
+		cur = { ...cur, rules: s.rules };
+	}
+	return cur;
+}
+
+/** How a rule names a chain (the edges below). */
+const RefHow = {
+	/** A rule that is more than a lone `[C] jump X` (goto, verdict map, extra statements): it pins X. */
+	Pin: 1,
+	/** A lone unconditional `jump X`. */
+	Plain: 2,
+	/** A lone `C jump X` with conditions. */
+	Conditional: 3,
+} as const;
+type RefHow = (typeof RefHow)[keyof typeof RefHow];
+
+/** A reference from a chain's rules, packed: the target chain's index × 4 + how (RefHow). */
+type Edge = number;
+const NO_EDGES: readonly Edge[] = [];
+
+/**
+ * The chains a chain's rules name, as indices (names of no chain of the table are left out: they
+ * have no shape). Local to one table and run: indices, not names, keep the bookkeeping of a
+ * kube-proxy table (40k chains, several rounds) to array reads.
+ */
+function edgesOf(c: nft.Chain, ids: ReadonlyMap<string, number>): readonly Edge[] {
+	let out: Edge[] | undefined;
+	for (const r of c.rules) {
+		const j = plainJump(r);
+		if (j !== undefined) {
+			const id = ids.get(j);
+			if (id !== undefined) (out ??= []).push(id * 4 + (r.conds.length === 0 ? RefHow.Plain : RefHow.Conditional));
+			continue;
 		}
-		if (!cTouched) return c;
+		for (const s of r.stmts) {
+			if (s.kind === "verdict") {
+				if (s.verdict.kind === "jump" || s.verdict.kind === "goto") out = pinEdge(out, s.verdict.chain, ids);
+			} else if (s.kind === "vmap" && s.map.kind === "inline") {
+				for (const e of s.map.elems) {
+					const v = e.value;
+					if (isVerdict(v) && (v.kind === "jump" || v.kind === "goto")) out = pinEdge(out, v.chain, ids);
+				}
+			}
+		}
+	}
+	return out ?? NO_EDGES;
+}
+
+function pinEdge(out: Edge[] | undefined, name: string, ids: ReadonlyMap<string, number>): Edge[] | undefined {
+	const id = ids.get(name);
+	if (id === undefined) return out;
+	(out ??= []).push(id * 4 + RefHow.Pin);
+	return out;
+}
+
+/**
+ * One table to a fixpoint, in rounds: each round takes every chain's shape as it was when the
+ * round began, inlines it at every caller, then prunes the chains it changed. Use counts are kept
+ * up to date as chains change, so a round recomputes only the shapes of chains whose body or uses
+ * changed, and looks only at chains with a lone jump to a chain that has a shape; it allocates
+ * only for the chains it rewrites.
+ */
+function inlineTable(t: nft.Table, changes: Change[]): nft.Table {
+	const chains = t.chains.slice();
+	const n = chains.length;
+	let touched = false;
+	// Dead and shadowed rules first: a chain whose tail is dead may really be a single rule.
+	for (let i = 0; i < n; i++) {
+		const c = chains[i]!;
+		if (PRUNED.has(c)) continue;
+		const p = prune(c, t, changes);
+		if (p !== c) {
+			chains[i] = p;
+			touched = true;
+		}
+	}
+	// A name used twice: the last chain of that name counts (as a lookup by name would find).
+	const ids = new Map<string, number>();
+	let duplicates = false;
+	for (let i = 0; i < n; i++) {
+		const size = ids.size;
+		ids.set(chains[i]!.name, i);
+		if (ids.size === size) duplicates = true;
+	}
+	/** The index a lookup of chain i's name finds (i itself unless a later chain has its name). */
+	const selfId = new Int32Array(n);
+	for (let i = 0; i < n; i++) selfId[i] = duplicates ? ids.get(chains[i]!.name)! : i;
+	const pinnedBySet = new Uint8Array(n);
+	for (const s of t.sets)
+		for (const name of setChainRefs(s)) {
+			const id = ids.get(name);
+			if (id !== undefined) pinnedBySet[id] = 1;
+		}
+	const count = new Int32Array(n);
+	const plain = new Int32Array(n);
+	const pins = new Int32Array(n);
+	const edges: (readonly Edge[])[] = new Array<readonly Edge[]>(n);
+	const dirty = new Uint8Array(n);
+	const dirtyList: number[] = [];
+	const markDirty = (id: number): void => {
+		if (dirty[id] === 0) {
+			dirty[id] = 1;
+			dirtyList.push(id);
+		}
+	};
+	const tally = (es: readonly Edge[], sign: 1 | -1, mark: boolean): void => {
+		for (const e of es) {
+			const id = e >> 2;
+			const how = e & 3;
+			count[id] = count[id]! + sign;
+			if (how === RefHow.Plain) plain[id] = plain[id]! + sign;
+			else if (how === RefHow.Pin) pins[id] = pins[id]! + sign;
+			if (mark) markDirty(id);
+		}
+	};
+	for (let i = 0; i < n; i++) tally((edges[i] = edgesOf(chains[i]!, ids)), 1, false);
+
+	const shapes: (Shape | undefined)[] = new Array<Shape | undefined>(n);
+	let shaped = 0;
+	const reshape = (id: number): void => {
+		const s = pinnedBySet[id] === 1 || pins[id]! > 0 || selfId[id] !== id ? undefined : shapeOf(chains[id]!, count[id]!, plain[id]!);
+		if ((shapes[id] === undefined) !== (s === undefined)) shaped += s === undefined ? -1 : 1;
+		shapes[id] = s;
+	};
+	for (let i = 0; i < n; i++) reshape(i);
+
+	/** Whether some lone `[C] jump X` of chain i enters a chain X (not itself) that has a shape. */
+	const jumpsToShape = (i: number): boolean => {
+		const self = selfId[i];
+		for (const e of edges[i]!) {
+			const id = e >> 2;
+			if ((e & 3) !== RefHow.Pin && id !== self && shapes[id] !== undefined) return true;
+		}
+		return false;
+	};
+
+	for (let round = 0; round < MAX_ROUNDS && shaped > 0; round++) {
+		/** Chains rewritten this round, with what they were before it. */
+		const rewritten: [number, nft.Chain][] = [];
+		for (let i = 0; i < n; i++) {
+			if (!jumpsToShape(i)) continue;
+			const c = chains[i]!;
+			let out: nft.Rule[] | undefined;
+			for (let k = 0; k < c.rules.length; k++) {
+				const r = c.rules[k]!;
+				const target = plainJump(r);
+				const id = target !== undefined && target !== c.name ? ids.get(target) : undefined;
+				const shape = id !== undefined ? shapes[id] : undefined;
+				const after = shape !== undefined ? inlineAt(r, shape) : undefined;
+				if (after === undefined) {
+					out?.push(r);
+					continue;
+				}
+				out ??= c.rules.slice(0, k);
+				for (const x of after) out.push(x);
+				changes.push({ pass: NAME, kind: after.length === 0 ? "remove" : "inline", family: t.family, table: t.name, chain: c.name, before: [r], after, reason: shape!.reason });
+			}
+			if (out === undefined) continue;
+			chains[i] = { ...c, rules: out };
+			rewritten.push([i, c]);
+		}
+		if (rewritten.length === 0) break;
 		touched = true;
-		return { ...c, rules: out };
-	});
-	return touched ? { ...t, chains } : undefined;
-}
-
-/** Dead and shadowed rules inside a table's chains (inlining exposes new ones). */
-function pruneTable(t: nft.Table, before: nft.Table, changes: Change[]): nft.Table | undefined {
-	let touched = false;
-	const old = new Set(before.chains);
-	const chains = t.chains.map((c) => {
-		if (old.has(c)) return c;
-		let cur = c;
-		const d = removeDeadRules(cur, t, NAME);
-		if (d !== undefined) {
-			changes.push(...d.changes);
-			cur = { ...cur, rules: d.rules };
+		// Prune after the whole round (the round's shapes were taken before any chain changed), then
+		// bring the use counts up to date; chains whose body or uses changed get a new shape.
+		for (const [i] of rewritten) {
+			const c = prune(chains[i]!, t, changes);
+			chains[i] = c;
+			markDirty(selfId[i]!);
+			tally(edges[i]!, -1, true);
+			tally((edges[i] = edgesOf(c, ids)), 1, true);
 		}
-		const s = removeShadowed(cur, t, NAME);
-		if (s !== undefined) {
-			changes.push(...s.changes);
-			cur = { ...cur, rules: s.rules };
+		for (const id of dirtyList) {
+			dirty[id] = 0;
+			reshape(id);
 		}
-		if (cur !== c) touched = true;
-		return cur;
-	});
-	return touched ? { ...t, chains } : undefined;
+		dirtyList.length = 0;
+	}
+	// Every chain was pruned after its last change (at the start or after its round).
+	for (const c of chains) PRUNED.add(c);
+	return touched ? { ...t, chains } : t;
 }
-
-const EMPTY_TABLE: nft.Table = { family: "ip", name: "", chains: [], sets: [], origins: [] };
 
 function run(ruleset: nft.Ruleset): PassResult {
 	const changes: Change[] = [];
-	const tables = ruleset.tables.map((t0) => {
-		// Dead and shadowed rules first: a chain whose tail is dead may really be a single rule.
-		let t = pruneTable(t0, EMPTY_TABLE, changes) ?? t0;
-		for (let round = 0; round < MAX_ROUNDS; round++) {
-			const next = inlineTable(t, changes);
-			if (next === undefined) break;
-			t = pruneTable(next, t, changes) ?? next;
-		}
-		return t;
-	});
+	const tables = ruleset.tables.map((t) => inlineTable(t, changes));
 	if (changes.length === 0) return { ruleset, changes, diagnostics: [] };
 	return { ruleset: { tables }, changes, diagnostics: [] };
 }

@@ -519,17 +519,16 @@ const SHARED: Record<MergeMode, WeakMap<nft.Chain, ReadonlySet<string>>> = { set
 const NO_KEYS: ReadonlySet<string> = new Set();
 
 function sharedOf(c: nft.Chain, mode: MergeMode): ReadonlySet<string> {
+	// Decided without the cache: cheaper than a WeakMap entry per chain (kube-proxy: 40k chains of two rules).
+	if (c.rules.length < 2 || (c.rules.length === 2 && !sameKinds(c.rules[0]!, c.rules[1]!))) return NO_KEYS;
 	let s = SHARED[mode].get(c);
 	if (s === undefined) {
-		if (c.rules.length < 2 || (c.rules.length === 2 && !sameKinds(c.rules[0]!, c.rules[1]!))) s = NO_KEYS;
+		const rules = c.rules.filter(mayKey);
+		if (rules.length < 2) s = NO_KEYS;
+		else if (mode === "vmap") s = sharedKeys(rules, (r) => coarse(r, mode));
 		else {
-			const rules = c.rules.filter(mayKey);
-			if (rules.length < 2) s = NO_KEYS;
-			else if (mode === "vmap") s = sharedKeys(rules, (r) => coarse(r, mode));
-			else {
-				const byKinds = sharedKeys(rules, kinds);
-				s = byKinds.size === 0 ? NO_KEYS : sharedKeys(rules.filter((r) => byKinds.has(kinds(r))), (r) => coarse(r, mode));
-			}
+			const byKinds = sharedKeys(rules, kinds);
+			s = byKinds.size === 0 ? NO_KEYS : sharedKeys(rules.filter((r) => byKinds.has(kinds(r))), (r) => coarse(r, mode));
 		}
 		SHARED[mode].set(c, s);
 	}

@@ -50,10 +50,15 @@ interface Candidate {
 }
 
 function candidate(r: nft.Rule): Candidate | undefined {
-	if (hasStatefulCond(r)) return undefined;
 	const nat = fixedNat(r);
-	if (nat === undefined) return undefined;
+	if (nat === undefined || hasStatefulCond(r)) return undefined;
 	return { rule: r, nat, keys: r.conds.map(condKey) };
+}
+
+/** Whether two neighbouring rules could start a group (cheap: no keys built). */
+function pairAt(rules: readonly nft.Rule[]): boolean {
+	for (let i = 0; i + 1 < rules.length; i++) if (fixedNat(rules[i + 1]!) !== undefined && fixedNat(rules[i]!) !== undefined) return true;
+	return false;
 }
 
 /** Positions where b's conditions differ from a's; undefined when the rules cannot share a map. */
@@ -101,6 +106,7 @@ function mergeGroup(group: readonly Candidate[], positions: readonly number[]): 
 }
 
 function rewrite(chain: nft.Chain, table: nft.Table): { rules: nft.Rule[]; changes: Change[] } | undefined {
+	if (!pairAt(chain.rules)) return undefined;
 	const out: nft.Rule[] = [];
 	const changes: Change[] = [];
 	const rules = chain.rules;

@@ -95,9 +95,24 @@ function numgenMatchesExact(thresholds: readonly bigint[]): boolean {
 /** Arms beyond this are left alone (the exact check is cheap, but no real service has more). */
 const MAX_ARMS = 4096;
 
-function rewriteChain(rules: readonly nft.Rule[]): { rules: nft.Rule[]; changes: { before: nft.Rule[]; after: nft.Rule }[] } | undefined {
-	const out: nft.Rule[] = [];
-	const changes: { before: nft.Rule[]; after: nft.Rule }[] = [];
+/** The part of a run that becomes one map: rules [start, end) and their arms. */
+interface Span {
+	readonly start: number;
+	readonly end: number;
+	readonly arms: readonly Arm[];
+}
+
+/** Cheap test, no allocation: some rule is a lone `meta random & 0x7fffffff < t` with one statement. */
+function mayHaveRun(rules: readonly nft.Rule[]): boolean {
+	if (rules.length < 2) return false;
+	for (const r of rules) if (r.conds.length === 1 && r.stmts.length === 1 && thresholdOf(r.conds[0]!) !== undefined) return true;
+	return false;
+}
+
+/** Where a chain's statistic runs can become maps (found first, built only if the table stays under the limit). */
+function findSpans(rules: readonly nft.Rule[]): Span[] {
+	const spans: Span[] = [];
+	if (!mayHaveRun(rules)) return spans;
 	let i = 0;
 	while (i < rules.length) {
 		// A run: conditional arms, then one unconditional arm.
@@ -112,7 +127,6 @@ function rewriteChain(rules: readonly nft.Rule[]): { rules: nft.Rule[]; changes:
 		}
 		const closed = arms.length >= 2 && arms[arms.length - 1]!.threshold === undefined;
 		if (!closed) {
-			out.push(rules[i]!);
 			i++;
 			continue;
 		}
@@ -124,15 +138,21 @@ function rewriteChain(rules: readonly nft.Rule[]): { rules: nft.Rule[]; changes:
 				break;
 			}
 		}
-		if (start < 0) {
-			for (let k = i; k < j; k++) out.push(rules[k]!);
-			i = j;
-			continue;
-		}
-		for (let k = i; k < i + start; k++) out.push(rules[k]!);
-		const merged = rules.slice(i + start, j);
+		if (start >= 0) spans.push({ start: i + start, end: j, arms: arms.slice(start) });
+		i = j;
+	}
+	return spans;
+}
+
+function rewriteChain(rules: readonly nft.Rule[], spans: readonly Span[]): { rules: nft.Rule[]; changes: { before: nft.Rule[]; after: nft.Rule }[] } {
+	const out: nft.Rule[] = [];
+	const changes: { before: nft.Rule[]; after: nft.Rule }[] = [];
+	let i = 0;
+	for (const sp of spans) {
+		for (; i < sp.start; i++) out.push(rules[i]!);
+		const merged = rules.slice(sp.start, sp.end);
 		const n = BigInt(merged.length);
-		const elems: nft.MapElem[] = arms.slice(start).map((a, v) => ({ key: { kind: "num", value: BigInt(v) }, value: a.verdict }));
+		const elems: nft.MapElem[] = sp.arms.map((a, v) => ({ key: { kind: "num", value: BigInt(v) }, value: a.verdict }));
 		const comments = new Set(merged.map((r) => r.comment));
 		const only = comments.size === 1 ? [...comments][0] : undefined;
 		const rule: nft.Rule = {
@@ -143,9 +163,10 @@ function rewriteChain(rules: readonly nft.Rule[]): { rules: nft.Rule[]; changes:
 		};
 		out.push(rule);
 		changes.push({ before: merged, after: rule });
-		i = j;
+		i = sp.end;
 	}
-	return changes.length === 0 ? undefined : { rules: out, changes };
+	for (; i < rules.length; i++) out.push(rules[i]!);
+	return { rules: out, changes };
 }
 
 /**
@@ -163,13 +184,13 @@ function run(ruleset: nft.Ruleset): PassResult {
 	let touched = false;
 	const tables = ruleset.tables.map((t) => {
 		let tableTouched = false;
-		const rewritten = new Map<nft.Chain, NonNullable<ReturnType<typeof rewriteChain>>>();
+		const found = new Map<nft.Chain, Span[]>();
 		let maps = 0;
 		for (const c of t.chains) {
-			const r = rewriteChain(c.rules);
-			if (r === undefined) continue;
-			rewritten.set(c, r);
-			maps += r.changes.length;
+			const spans = findSpans(c.rules);
+			if (spans.length === 0) continue;
+			found.set(c, spans);
+			maps += spans.length;
 		}
 		if (maps > MAX_DISPATCH_MAPS) {
 			diagnostics.push(
@@ -181,9 +202,11 @@ function run(ruleset: nft.Ruleset): PassResult {
 			);
 			return t;
 		}
+		if (maps === 0) return t;
 		const chains = t.chains.map((c) => {
-			const r = rewritten.get(c);
-			if (r === undefined) return c;
+			const spans = found.get(c);
+			if (spans === undefined) return c;
+			const r = rewriteChain(c.rules, spans);
 			tableTouched = true;
 			for (const ch of r.changes)
 				changes.push({

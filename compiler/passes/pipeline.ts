@@ -34,7 +34,6 @@ export const PASSES: readonly Pass[] = [
 	mergeVmap,
 	mergeSet,
 	mergeConcat,
-	namedSets,
 	// maps and folding (part B)
 	natMap,
 	// Merging can leave a chain with one caller or one rule, or a protocol match next to the set of
@@ -42,6 +41,8 @@ export const PASSES: readonly Pass[] = [
 	inlineChains,
 	redundantMatch,
 	unreachableChains,
+	// After the last inlining: a merged rule copied into several callers shares one named set.
+	namedSets,
 	inetFold,
 ];
 

@@ -14,6 +14,7 @@
 import type * as nft from "../ir/nft.js";
 import type { Change, Pass, PassResult } from "./pass.js";
 import { unchanged } from "./pass.js";
+import { mapChains } from "./chain-map.js";
 import { isStatefulCond } from "./facts.js";
 
 /** The protocol number each transport payload implies (th implies none). */
@@ -27,10 +28,14 @@ const IMPLIED: Partial<Record<nft.PayloadProto, bigint>> = {
 	icmpv6: 58n,
 };
 
+const PROTO_OF = new Map<string, nft.PayloadProto>();
+
 function payloadProtoOf(e: nft.Expr): nft.PayloadProto | undefined {
 	const s = e.kind === "and" ? e.expr : e.kind === "concat" ? undefined : e;
 	if (s === undefined || s.kind !== "payload") return undefined;
-	return s.key.split(" ")[0] as nft.PayloadProto;
+	let p = PROTO_OF.get(s.key);
+	if (p === undefined) PROTO_OF.set(s.key, (p = s.key.split(" ")[0] as nft.PayloadProto));
+	return p;
 }
 
 /** Protocol each condition position implies (undefined where none). */
@@ -65,7 +70,24 @@ function removable(r: nft.Rule, i: number, proto: bigint, implied: readonly (big
 	return false;
 }
 
+/** Cheap test, no allocation: a protocol match and a header load that implies a protocol. */
+function mayBeRedundant(r: nft.Rule, family: nft.Family): boolean {
+	let proto = false;
+	let header = false;
+	for (const c of r.conds) {
+		if (c.kind !== "rel") continue;
+		if (!proto && protocolMatch(c, family) !== undefined) proto = true;
+		else if (!header) {
+			const p = payloadProtoOf(c.left);
+			if (p !== undefined && IMPLIED[p] !== undefined) header = true;
+		}
+		if (proto && header) return true;
+	}
+	return false;
+}
+
 export function simplifyRule(r: nft.Rule, family: nft.Family): nft.Rule | undefined {
+	if (!mayBeRedundant(r, family)) return undefined;
 	const implied = impliedAt(r);
 	const protos = new Set(implied.filter((x) => x !== undefined));
 	if (protos.size !== 1) return undefined;
@@ -76,38 +98,50 @@ export function simplifyRule(r: nft.Rule, family: nft.Family): nft.Rule | undefi
 	return conds.length === r.conds.length ? undefined : { ...r, conds };
 }
 
+/**
+ * Chains with nothing to simplify, per family (`ip protocol` counts only in ip tables). The pass
+ * runs twice; the second run looks only at chains the passes in between rebuilt.
+ */
+const CLEAN = new Map<nft.Family, WeakSet<nft.Chain>>();
+
+function rewrite(c: nft.Chain, t: nft.Table): { rules: nft.Rule[]; changes: Change[] } | undefined {
+	let rules: nft.Rule[] | undefined;
+	const changes: Change[] = [];
+	c.rules.forEach((r, i) => {
+		const s = simplifyRule(r, t.family);
+		if (s === undefined) {
+			rules?.push(r);
+			return;
+		}
+		rules ??= c.rules.slice(0, i);
+		rules.push(s);
+		changes.push({
+			pass: "redundant-match",
+			kind: "rewrite",
+			family: t.family,
+			table: t.name,
+			chain: c.name,
+			before: [r],
+			after: [s],
+			reason: "the transport header match already requires this protocol",
+		});
+	});
+	return rules === undefined ? undefined : { rules, changes };
+}
+
 function run(ruleset: nft.Ruleset): PassResult {
 	const changes: Change[] = [];
-	let touched = false;
-	const tables = ruleset.tables.map((t) => {
-		let tTouched = false;
-		const chains = t.chains.map((c) => {
-			let cTouched = false;
-			const rules = c.rules.map((r) => {
-				const s = simplifyRule(r, t.family);
-				if (s === undefined) return r;
-				cTouched = true;
-				changes.push({
-					pass: "redundant-match",
-					kind: "rewrite",
-					family: t.family,
-					table: t.name,
-					chain: c.name,
-					before: [r],
-					after: [s],
-					reason: "the transport header match already requires this protocol",
-				});
-				return s;
-			});
-			if (!cTouched) return c;
-			tTouched = true;
-			return { ...c, rules };
-		});
-		if (!tTouched) return t;
-		touched = true;
-		return { ...t, chains };
+	let tables: nft.Table[] | undefined;
+	ruleset.tables.forEach((t, ti) => {
+		let clean = CLEAN.get(t.family);
+		if (clean === undefined) CLEAN.set(t.family, (clean = new WeakSet()));
+		const r = mapChains({ tables: [t] }, rewrite, clean);
+		if (r.changes.length === 0) return;
+		for (const x of r.changes) changes.push(x);
+		tables ??= ruleset.tables.slice();
+		tables[ti] = r.ruleset.tables[0]!;
 	});
-	return touched ? { ruleset: { tables }, changes, diagnostics: [] } : unchanged(ruleset);
+	return tables !== undefined ? { ruleset: { tables }, changes, diagnostics: [] } : unchanged(ruleset);
 }
 
 export const redundantMatch: Pass = { name: "redundant-match", level: 1, run };

@@ -16,6 +16,7 @@
 import type * as nft from "../ir/nft.js";
 import type { Change, Pass, PassResult } from "./pass.js";
 import { mapChains } from "./chain-map.js";
+import { PRUNED } from "./dead-rules.js";
 import { condKey, hasStatefulCond, isTerminal, mayWrite } from "./facts.js";
 
 const MAX_SUBSET_CONDS = 8;
@@ -23,9 +24,6 @@ const MAX_SUBSET_CONDS = 8;
 function subsetKey(keys: readonly string[]): string {
 	return [...keys].sort().join("\u0000");
 }
-
-/** Chains with no shadowed rule (chains are immutable; inline-chains and this pass ask about the same ones). */
-const CLEAN = new WeakSet<nft.Chain>();
 
 function uniqueKeys(r: nft.Rule): string[] {
 	const keys: string[] = [];
@@ -38,7 +36,7 @@ function uniqueKeys(r: nft.Rule): string[] {
 
 export function removeShadowed(chain: nft.Chain, table: nft.Table, pass: string): { rules: readonly nft.Rule[]; changes: Change[] } | undefined {
 	const rules = chain.rules;
-	if (rules.length < 2 || CLEAN.has(chain)) return undefined;
+	if (rules.length < 2) return undefined;
 	// Terminal rules seen since the last writer, by the sorted keys of their conditions.
 	const window = new Map<string, number>();
 	const last = rules.length - 1;
@@ -88,15 +86,11 @@ export function removeShadowed(chain: nft.Chain, table: nft.Table, pass: string)
 			if (!window.has(k)) window.set(k, idx);
 		}
 	}
-	if (keep === undefined) {
-		CLEAN.add(chain);
-		return undefined;
-	}
-	return { rules: keep, changes };
+	return keep === undefined ? undefined : { rules: keep, changes };
 }
 
 function run(ruleset: nft.Ruleset): PassResult {
-	return mapChains(ruleset, (c, t) => removeShadowed(c, t, "shadowed-rules"));
+	return mapChains(ruleset, (c, t) => (PRUNED.has(c) ? undefined : removeShadowed(c, t, "shadowed-rules")));
 }
 
 export const shadowedRules: Pass = { name: "shadowed-rules", level: 1, run };

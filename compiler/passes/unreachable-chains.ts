@@ -7,27 +7,29 @@
 import type * as nft from "../ir/nft.js";
 import type { Change, Pass, PassResult } from "./pass.js";
 import { unchanged } from "./pass.js";
-import { ruleRefs, setChainRefs } from "./facts.js";
+import { chainRefs, setChainRefs } from "./facts.js";
 
 function reachable(t: nft.Table): Set<string> {
-	const byName = new Map(t.chains.map((c) => [c.name, c] as const));
+	const byName = new Map<string, nft.Chain>();
+	for (const c of t.chains) byName.set(c.name, c);
 	const sets = new Map(t.sets.map((s) => [s.name, s] as const));
 	const seen = new Set<string>();
 	// Chains a named verdict map names stay even if no rule reads the map: the map needs them to load.
-	const stack = [...t.chains.filter((c) => c.base !== undefined).map((c) => c.name), ...t.sets.flatMap(setChainRefs)];
+	const stack: string[] = t.sets.flatMap(setChainRefs);
+	for (const c of t.chains) if (c.base !== undefined) stack.push(c.name);
+	// Each chain's references are cached per chain object (this runs twice over 100k-rule tables;
+	// the second time most chains are the same objects).
 	while (stack.length > 0) {
 		const n = stack.pop()!;
 		if (seen.has(n)) continue;
 		seen.add(n);
 		const c = byName.get(n);
 		if (c === undefined) continue;
-		for (const r of c.rules) {
-			const refs = ruleRefs(r);
-			stack.push(...refs.chains);
-			for (const sn of refs.sets) {
-				const s = sets.get(sn);
-				if (s !== undefined) stack.push(...setChainRefs(s));
-			}
+		const refs = chainRefs(c);
+		for (const x of refs.names) if (!seen.has(x)) stack.push(x);
+		for (const sn of refs.sets) {
+			const s = sets.get(sn);
+			if (s !== undefined) for (const x of setChainRefs(s)) stack.push(x);
 		}
 	}
 	return seen;
