@@ -547,9 +547,10 @@ export function stmt(s: nft.Stmt, family: nft.Family): string {
 			return `reset tcp option ${TCPOPT_RESET_NAMES.get(s.option) ?? s.option.toString()}`;
 		case "secmark-copy":
 			// nft 1.0.6 refuses `meta secmark != 0` (a secmark object name is expected): mask it.
+			// Source test first, then destination, as json.ts writes it (same kernel expressions).
 			return s.to === "ct"
 				? "meta secmark & 0xffffffff != 0 ct secmark & 0xffffffff == 0 ct secmark set meta secmark"
-				: "meta secmark & 0xffffffff == 0 ct secmark & 0xffffffff != 0 meta secmark set ct secmark";
+				: "ct secmark & 0xffffffff != 0 meta secmark & 0xffffffff == 0 meta secmark set ct secmark";
 		case "synproxy": {
 			let out = "synproxy";
 			if (s.mss !== undefined) out += ` mss ${s.mss}`;

@@ -127,5 +127,5 @@ export const EXT_CASES: readonly Case[] = [
 	{ name: "SECMARK refused", table: "security", rule: { target: { kind: "secmark", selctx: "system_u:object_r:ssh_server_packet_t:s0" } }, nft: [], codes: ["unsupported_extension"] },
 	// ----- CONNSECMARK: the copy with xt_CONNSECMARK's two conditions (masked: nft 1.0.6 refuses `meta secmark != 0`)
 	{ name: "CONNSECMARK save", table: "security", rule: { target: { kind: "connsecmark", mode: "save" } }, nft: ["meta secmark & 0xffffffff != 0 ct secmark & 0xffffffff == 0 ct secmark set meta secmark"] },
-	{ name: "CONNSECMARK restore keeps the counter first", table: "mangle", chain: "PREROUTING", counters: true, rule: { target: { kind: "connsecmark", mode: "restore" } }, nft: ["counter meta secmark & 0xffffffff == 0 ct secmark & 0xffffffff != 0 meta secmark set ct secmark"] },
+	{ name: "CONNSECMARK restore keeps the counter first", table: "mangle", chain: "PREROUTING", counters: true, rule: { target: { kind: "connsecmark", mode: "restore" } }, nft: ["counter ct secmark & 0xffffffff != 0 meta secmark & 0xffffffff == 0 meta secmark set ct secmark"] },
 ];
