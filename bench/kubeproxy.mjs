@@ -25,7 +25,7 @@ const { mergeBoundary } = await import(dist("compiler/sim/boundary.js"));
 const { generateCorpus } = await import(dist("compiler/sim/corpus.js"));
 const { defaultHost } = await import(dist("compiler/sim/host.js"));
 const { PacketPath } = await import(dist("compiler/sim/path.js"));
-const { usesConntrack } = await import(dist("compiler/verify.js"));
+const { reassemblesFragments } = await import(dist("compiler/ir/defrag.js"));
 
 const N = Number(process.argv[2] ?? 10000);
 const PACKETS = Number(process.argv[3] ?? 4000);
@@ -102,7 +102,7 @@ function evaluations(iptText, iptFile, nftText, nftFile) {
 	const bv = mergeBoundary(iptBoundaryValues(old.ruleset), nftBoundaryValues(neu.ast));
 	const hints = iptHostHints(old.ruleset);
 	const host = defaultHost({ ifaces: [...new Set([...hints.ifaces, ...nftBoundaryValues(neu.ast).ifaces])], addrs: hints.addrs });
-	const corpus = generateCorpus(bv, { packets: PACKETS, seed: 1, host, defragmented: usesConntrack(old.ruleset) });
+	const corpus = generateCorpus(bv, { packets: PACKETS, seed: 1, host, defragmented: reassemblesFragments(old.ruleset) });
 	const scenarios = corpus.scenarios.filter((s) => s.kind === "packet");
 	const stat = (side) => {
 		const sink = { n: 0 };

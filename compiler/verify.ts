@@ -10,6 +10,7 @@ import type { Diagnostic } from "./ir/diagnostics.js";
 import { hasErrors } from "./ir/diagnostics.js";
 import type { Family, TableName } from "./ir/ipt.js";
 import type * as ipt from "./ir/ipt.js";
+import { reassemblesFragments } from "./ir/defrag.js";
 import { mergeBoundary } from "./sim/boundary.js";
 import { generateCorpus } from "./sim/corpus.js";
 import { defaultHost, hostFromJson } from "./sim/host.js";
@@ -105,28 +106,10 @@ export function verifyTexts(oldText: string, newText: string, opts: VerifyTextsO
 		packets: opts.packets ?? defaultPackets(prep.oldRuleset),
 		seed: opts.seed ?? 1,
 		host,
-		defragmented: opts.conntrack ?? usesConntrack(prep.oldRuleset),
+		defragmented: opts.conntrack ?? reassemblesFragments(prep.oldRuleset),
 	});
 	const result = verify(oldSide, newSide, corpus, host, { maxDifferences: opts.maxDifferences ?? 20, ...(opts.stats ? { stats: true } : {}) });
 	return { kind: "done", result, host, diagnostics: prep.diagnostics };
-}
-
-/**
- * Whether the iptables host runs conntrack (a nat table, or a match/target that needs it). Then
- * nf_defrag reassembles fragments at priority -400, before every table, on both sides alike.
- */
-export function usesConntrack(rs: ipt.Ruleset): boolean {
-	const CT_MATCHES: ReadonlySet<string> = new Set(["conntrack", "state", "connmark", "connlimit", "helper"]);
-	const CT_TARGETS: ReadonlySet<string> = new Set(["connmark-set", "connmark-save", "connmark-restore", "notrack"]);
-	for (const t of rs.tables) {
-		if (t.name === "nat") return true;
-		for (const c of t.chains)
-			for (const r of c.rules) {
-				if (r.matches.some((m) => CT_MATCHES.has(m.kind))) return true;
-				if (r.target && CT_TARGETS.has(r.target.kind)) return true;
-			}
-	}
-	return false;
 }
 
 /**

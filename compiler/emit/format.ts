@@ -418,17 +418,7 @@ function mapText(keyTypes: readonly nft.Datatype[], dataType: nft.Datatype | und
 }
 
 function mapData(dataType: nft.Datatype | undefined, v: nft.Value | nft.Verdict): string {
-	switch (v.kind) {
-		case "accept":
-		case "drop":
-		case "return":
-		case "continue":
-		case "jump":
-		case "goto":
-			return verdictText(v);
-		default:
-			return value([dataType ?? "integer"], v);
-	}
+	return nft.isVerdict(v) ? verdictText(v) : value([dataType ?? "integer"], v);
 }
 
 /** TCP option kinds nft 1.0.6 names in `reset tcp option NAME`; others are written as numbers. */

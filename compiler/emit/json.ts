@@ -204,17 +204,7 @@ function elemJson(val: Json, comment: string | undefined): Json {
 }
 
 function dataJson(dataType: nft.Datatype | undefined, v: nft.Value | nft.Verdict): Json {
-	switch (v.kind) {
-		case "accept":
-		case "drop":
-		case "return":
-		case "continue":
-		case "jump":
-		case "goto":
-			return verdictJson(v);
-		default:
-			return valueJson([dataType ?? "integer"], v);
-	}
+	return nft.isVerdict(v) ? verdictJson(v) : valueJson([dataType ?? "integer"], v);
 }
 
 function logJson(s: Extract<nft.Stmt, { kind: "log" }>): Json {

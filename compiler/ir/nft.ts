@@ -559,6 +559,21 @@ export const TCP_OPTION_KINDS: Readonly<Record<TcpOptionName, number>> = {
 	timestamp: 8,
 };
 
+/** Map data is a verdict (verdict maps) or a value (NAT maps and data maps). */
+export function isVerdict(v: Value | Verdict): v is Verdict {
+	switch (v.kind) {
+		case "accept":
+		case "drop":
+		case "return":
+		case "continue":
+		case "jump":
+		case "goto":
+			return true;
+		default:
+			return false;
+	}
+}
+
 // Small constructors: keep lowering and passes terse and uniform.
 export const num = (v: bigint | number): Value => ({ kind: "num", value: BigInt(v) });
 export const range = (lo: bigint | number, hi: bigint | number): Value =>

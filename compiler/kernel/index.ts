@@ -18,7 +18,8 @@ import { generateCorpus } from "../sim/corpus.js";
 import { HostTables } from "../sim/host.js";
 import type { Host } from "../sim/model.js";
 import type { Scenario } from "../sim/scenario.js";
-import { prepareSides, usesConntrack } from "../verify.js";
+import { reassemblesFragments } from "../ir/defrag.js";
+import { prepareSides } from "../verify.js";
 import { expectedKeys, kernelKeys, maskPorts, natChoosesPorts, parseDriverOutput, type KernelScenario } from "./compare.js";
 import { KernelSetupError, kernelSupport, NsGroup, PYTHON, run, runIn, sweepStale } from "./netns.js";
 import { planReplay, type PlannedScenario } from "./plan.js";
@@ -92,7 +93,7 @@ export function verifyKernel(oldText: string, newText: string, opts: KernelVerif
 	if (!support.ok) return { kind: "unsupported", reason: support.reason };
 
 	// The kernel tracks connections when either side asks for it (nat, ct matches).
-	const conntrack = usesConntrack(prep.oldRuleset) || /\b(ct|nat|masquerade|dnat|snat|redirect|notrack)\b/.test(newText);
+	const conntrack = reassemblesFragments(prep.oldRuleset) || /\b(ct|nat|masquerade|dnat|snat|redirect|notrack)\b/.test(newText);
 	const scenarios =
 		opts.scenarios ??
 		generateCorpus(prep.boundary, {

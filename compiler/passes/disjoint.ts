@@ -102,7 +102,8 @@ function full(width: number): readonly [bigint, bigint] {
 	return [0n, (1n << BigInt(width)) - 1n];
 }
 
-function interval(v: nft.Value, width: number): readonly [bigint, bigint] | undefined {
+/** The numeric interval a number, range or prefix covers at `width` bits (else undefined). */
+export function valueInterval(v: nft.Value, width: number): readonly [bigint, bigint] | undefined {
 	switch (v.kind) {
 		case "num":
 			return [v.value, v.value];
@@ -189,7 +190,7 @@ function relIntervals(op: nft.RelOp, right: nft.Value, width: number): Intervals
 	const elems = right.kind === "set" ? right.elems : [right];
 	const raw: (readonly [bigint, bigint])[] = [];
 	for (const e of elems) {
-		const iv = interval(e, width);
+		const iv = valueInterval(e, width);
 		if (iv === undefined) return undefined;
 		raw.push(iv);
 	}

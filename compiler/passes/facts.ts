@@ -4,6 +4,7 @@
  * end the chain whenever their conditions hold, which chains a rule can enter.
  */
 import type * as nft from "../ir/nft.js";
+import { isVerdict } from "../ir/nft.js";
 import { assertNever } from "../ir/span.js";
 
 /** A stable text key for structural equality (bigints spelled out, property order as built). */
@@ -182,19 +183,6 @@ export function chainRefs(c: nft.Chain): ChainRefs {
 	return refs;
 }
 
-export function isVerdict(v: nft.Value | nft.Verdict): v is nft.Verdict {
-	switch (v.kind) {
-		case "accept":
-		case "drop":
-		case "return":
-		case "continue":
-		case "jump":
-		case "goto":
-			return true;
-		default:
-			return false;
-	}
-}
 
 /** Chains named as data of a verdict map (`type … : verdict`). */
 export function setChainRefs(s: nft.NamedSet): string[] {

@@ -20,7 +20,8 @@ import type * as nft from "../ir/nft.js";
 import type { Change, Pass, PassResult } from "./pass.js";
 import { PRUNED, removeDeadRules } from "./dead-rules.js";
 import { assertNever } from "../ir/span.js";
-import { hasStatefulCond, isVerdict, plainJump, setChainRefs } from "./facts.js";
+import { isVerdict } from "../ir/nft.js";
+import { hasStatefulCond, plainJump, setChainRefs } from "./facts.js";
 import { removeShadowed } from "./shadowed-rules.js";
 
 const NAME = "inline-chains";

@@ -15,7 +15,7 @@
  */
 import * as nft from "../ir/nft.js";
 import type { Change } from "./pass.js";
-import { canSwap, fieldOf, isImmutableField, namesOverlap, normalise, ruleFacts } from "./disjoint.js";
+import { canSwap, fieldOf, isImmutableField, namesOverlap, normalise, ruleFacts, valueInterval } from "./disjoint.js";
 import type { RuleFacts } from "./disjoint.js";
 
 /** Rules that may sit between a group's first rule and a later member (see the header). */
@@ -304,25 +304,10 @@ function exactKey(v: nft.Value): string | undefined {
 	return undefined;
 }
 
-function ivOf(v: nft.Value, width: number): readonly [bigint, bigint] | undefined {
-	switch (v.kind) {
-		case "num":
-			return [v.value, v.value];
-		case "range":
-			return [v.lo, v.hi];
-		case "prefix": {
-			const host = (1n << BigInt(width - v.len)) - 1n;
-			return [v.value & ~host, (v.value & ~host) | host];
-		}
-		default:
-			return undefined;
-	}
-}
-
 function valuesOverlap(a: nft.Value, b: nft.Value, width: number): boolean {
 	if (a.kind === "string" && b.kind === "string") return namesOverlap(a, b);
-	const x = ivOf(a, width);
-	const y = ivOf(b, width);
+	const x = valueInterval(a, width);
+	const y = valueInterval(b, width);
 	if (x === undefined || y === undefined) return true;
 	return x[0] <= y[1] && y[0] <= x[1];
 }
@@ -409,7 +394,7 @@ function addTuples(g: Group, v: RuleView, keys: readonly number[], dryRun: boole
 	if (keys.length === 1) {
 		const k = v.cols[keys[0]!]!.key!;
 		if (k.elems.every((e) => e.kind !== "string")) {
-			const ivs = k.elems.map((e) => ivOf(e, k.width)!);
+			const ivs = k.elems.map((e) => valueInterval(e, k.width)!);
 			if (normalise(ivs).length !== ivs.length) return false;
 			if (ivs.some((iv) => overlapsSorted(g.ivs, iv))) return false;
 			if (!dryRun) for (const iv of ivs) insertSorted(g.ivs, iv);
@@ -622,7 +607,7 @@ function sameComment(members: readonly RuleView[]): boolean {
 
 /** Integer set elements whose intervals overlap, unioned (same statements, terminal: identical meaning). */
 function unionElems(elems: readonly nft.Value[], comments: readonly (string | undefined)[], width: number): { elems: nft.Value[]; comments: (string | undefined)[] } {
-	const ivs = elems.map((e) => ivOf(e, width)!);
+	const ivs = elems.map((e) => valueInterval(e, width)!);
 	const merged = normalise(ivs);
 	if (merged.length === ivs.length) return { elems: [...elems], comments: [...comments] };
 	const out: nft.Value[] = [];

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../../compiler/index.js";
 import { CORPUS_REAL } from "../../helpers/paths.js";
 import { SHARED } from "../../helpers/paths.js";
-import { expectEquivalent, expectNftAccepts } from "./fixture-b.js";
+import { expectEquivalent, expectNftAccepts } from "./fixture.js";
 import { PASSES, optimise } from "../../../compiler/passes/pipeline.js";
 import { emitText } from "../../../compiler/emit/text.js";
 

@@ -13,7 +13,7 @@ import * as nft from "../../../compiler/ir/nft.js";
 import { inlineChains, MAX_COPIED_ELEMS } from "../../../compiler/passes/inline-chains.js";
 import { PASSES, optimise } from "../../../compiler/passes/pipeline.js";
 import { SHARED } from "../../helpers/paths.js";
-import { expectEquivalent, expectGolden, expectNftAccepts, fixtureInput, lowered } from "./fixture-b.js";
+import { expectEquivalent, expectGolden, expectNftAccepts, fixtureInput, lowered } from "./fixture.js";
 
 
 /** Every inline verdict map of a ruleset, by its number of elements. */

@@ -8,12 +8,10 @@ import { resolve } from "node:path";
 import { compile } from "../../../compiler/index.js";
 import { SHARED } from "../../helpers/paths.js";
 import type { Pass } from "../../../compiler/passes/pass.js";
-import { PASSES, optimise } from "../../../compiler/passes/pipeline.js";
 import { unreachableChains } from "../../../compiler/passes/unreachable-chains.js";
 import { probabilityToThreshold } from "../../../compiler/lower/statistic.js";
-import { emitText } from "../../../compiler/emit/text.js";
 import { verifyTexts } from "../../../compiler/verify.js";
-import { expectEquivalent, expectGolden, expectNftAccepts, fixtureInput, lowered, runPasses } from "./fixture-b.js";
+import { describeFixture, fixtureInput, lowered, runPasses } from "./fixture.js";
 
 const CASES: readonly { name: string; passes: readonly Pass[]; level: 1 | 2; check: (text: string, changes: readonly { pass: string; kind: string }[]) => void }[] = [
 	{
@@ -68,31 +66,7 @@ const CASES: readonly { name: string; passes: readonly Pass[]; level: 1 | 2; che
 ];
 
 describe("maps and folding passes", () => {
-	for (const c of CASES) {
-		describe(c.name, () => {
-			const { text, file } = fixtureInput(c.name);
-			const rs = lowered(text, file);
-			const out = runPasses(rs, c.passes);
-			it("matches the reviewed golden", () => {
-				expectGolden(c.name, out.text);
-				c.check(out.text, out.changes);
-			});
-			it("is idempotent", () => {
-				const again = runPasses(out.ruleset, c.passes);
-				expect(again.changes).toEqual([]);
-				expect(again.text).toBe(out.text);
-			});
-			it("decides every packet as the iptables input does", () => expectEquivalent(text, out.text, file));
-			it("is accepted by nft -c", () => expectNftAccepts(out.text));
-			it(`the whole -O${c.level} pipeline is idempotent, equivalent and loads`, () => {
-				const once = optimise(rs, c.level, PASSES);
-				const t = emitText(once.ruleset, { preamble: "none" });
-				expect(emitText(optimise(once.ruleset, c.level, PASSES).ruleset, { preamble: "none" })).toBe(t);
-				expectEquivalent(text, t, file);
-				expectNftAccepts(t);
-			});
-		});
-	}
+	for (const c of CASES) describeFixture({ name: c.name, passes: c.passes, level: c.level, check: (out) => c.check(out.text, out.changes) });
 });
 
 describe("numgen-dispatch: exact probabilities (rational arithmetic, independent of the simulator's tolerance)", () => {

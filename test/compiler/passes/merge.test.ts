@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../../compiler/index.js";
 import { emitJson } from "../../../compiler/emit/json.js";
-import { emitText } from "../../../compiler/emit/text.js";
 import type * as nft from "../../../compiler/ir/nft.js";
 import { mergeConcat } from "../../../compiler/passes/merge-concat.js";
 import { mergeSet } from "../../../compiler/passes/merge-set.js";
@@ -21,19 +20,11 @@ import { formatExplain } from "../../../compiler/report/explain.js";
 import { verifyTexts } from "../../../compiler/verify.js";
 import { nftCheck } from "../../helpers/nft-check.js";
 import { CORPUS_REAL, SHARED } from "../../helpers/paths.js";
-import { expectGolden, expectNftAccepts, fixtureInput, lowered, runPasses } from "./fixture-b.js";
+import { describeFixture, expectEquivalent as sharedEquivalent, expectNftAccepts, fixtureInput, lowered, runPasses } from "./fixture.js";
 
-/**
- * The simulator against the iptables input. The host runs conntrack (fragments reassembled before
- * the filter table, as on any host with a stateful rule): lowering does not yet reproduce xt_tcp's
- * hotdrop of TCP fragments at offset 1, a difference -O0 already has and merging does not touch.
- */
+/** The fixtures are stateless; see FixtureCase.conntrack for why the host runs conntrack. */
 function expectEquivalent(ipt: string, nftText: string, file: string): void {
-	const v = verifyTexts(ipt, nftText, { oldFile: file, newFile: `${file}.nft`, conntrack: true });
-	if (v.kind !== "done") throw new Error(`verify refused: ${v.diagnostics.map((d) => d.message).join("; ")}`);
-	const d = v.result.differences[0];
-	expect(d === undefined ? "" : JSON.stringify(d, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)).slice(0, 2000)).toBe("");
-	expect(v.result.checked).toBeGreaterThan(1000);
+	sharedEquivalent(ipt, nftText, file, undefined, true);
 }
 
 const MERGING: readonly Pass[] = [mergeVmap, mergeSet, mergeConcat, namedSets];
@@ -97,45 +88,28 @@ const CASES: readonly { name: string; passes: readonly Pass[]; expect: (changes:
 ];
 
 describe("merging passes: fixtures", () => {
-	for (const c of CASES) {
-		describe(c.name, () => {
-			const { text, file } = fixtureInput(c.name);
-			const rs = lowered(text, file);
-			const out = runPasses(rs, c.passes);
-			it("matches the reviewed golden", () => {
-				expectGolden(c.name, out.text);
-				c.expect(out.changes, out.ruleset);
-			});
-			it("is idempotent (the passes again change nothing)", () => {
-				const again = runPasses(out.ruleset, c.passes);
-				expect(again.changes).toEqual([]);
-				expect(again.text).toBe(out.text);
-			});
-			it("decides every packet as the iptables input does", () => expectEquivalent(text, out.text, file));
-			it("is accepted by nft -c, as text and as JSON (element comments included)", () => {
-				expectNftAccepts(out.text);
-				const json = nftCheck(emitJson(out.ruleset), { json: true });
-				expect(json.stderr).toBe("");
-				expect(json.ok).toBe(true);
-			});
-			it("records each merge: before rules with their input lines, after rule citing all of them in order", () => {
-				for (const ch of out.changes.filter((x) => x.kind === "merge")) {
-					expect(ch.before.length).toBeGreaterThan(1);
-					expect(ch.after.length).toBe(1);
-					const lines = ch.before.flatMap((r) => r.origins.map((o) => o.line)).sort((a, b) => a - b);
-					expect(ch.after[0]!.origins.map((o) => o.line)).toEqual(lines);
-				}
-			});
-			it("the whole -O1 pipeline is idempotent and equivalent", () => {
-				const once = optimise(rs, 1, PASSES);
-				const t = emitText(once.ruleset, { preamble: "none" });
-				const twice = optimise(once.ruleset, 1, PASSES);
-				expect(emitText(twice.ruleset, { preamble: "none" })).toBe(t);
-				expectEquivalent(text, t, file);
-				expectNftAccepts(t);
-			});
+	for (const c of CASES)
+		describeFixture({
+			name: c.name,
+			passes: c.passes,
+			conntrack: true,
+			check: (out) => c.expect(out.changes, out.ruleset),
+			extra: (out) => {
+				it("is accepted by nft -j -c as JSON too (element comments included)", () => {
+					const json = nftCheck(emitJson(out.ruleset), { json: true });
+					expect(json.stderr).toBe("");
+					expect(json.ok).toBe(true);
+				});
+				it("records each merge: before rules with their input lines, after rule citing all of them in order", () => {
+					for (const ch of out.changes.filter((x) => x.kind === "merge")) {
+						expect(ch.before.length).toBeGreaterThan(1);
+						expect(ch.after.length).toBe(1);
+						const lines = ch.before.flatMap((r) => r.origins.map((o) => o.line)).sort((a, b) => a - b);
+						expect(ch.after[0]!.origins.map((o) => o.line)).toEqual(lines);
+					}
+				});
+			},
 		});
-	}
 
 	it("--explain quotes every merged input line", () => {
 		const { text, file } = fixtureInput("merge-set");
