@@ -46,6 +46,8 @@ interface Conn {
 	secmark: number;
 	/** MANIP_BIT flags: which NAT kinds are set up (nf_nat_initialized). */
 	natDone: number;
+	/** The conntrack zone the entry lives in; lookups only find it from the same zone. */
+	zone: number;
 }
 
 /** What conntrack will say about a packet at -200. */
@@ -401,19 +403,40 @@ export class PacketPath {
 			pkt.ct = { state: plan.state, status: 0, mark: 0, dir: "original", expire: 0, zone: pkt.ct.zone };
 			return;
 		}
+		if (this.conn && this.conn.zone !== pkt.ct.zone) {
+			// nf_conntrack_find_get() looks up (tuple, zone): a packet that carries another zone's
+			// template (CT --zone on one direction only) does not find the flow's entry and is
+			// treated like the first packet of a new connection in its own zone.
+			const state = firstPacketState(pkt);
+			this.conn = undefined;
+			this.plan = { ...plan, state, dir: "original", status: 0, mark: 0 };
+			if (state === "invalid") {
+				pkt.ct = { state, status: 0, mark: 0, dir: "original", expire: 0, zone: pkt.ct.zone };
+				return;
+			}
+			this.conn = this.newConn(pkt, this.plan);
+			this.syncCt(pkt, state, "original");
+			return;
+		}
 		if (!this.conn) {
-			const t: Tuple = { saddr: pkt.saddr, daddr: pkt.daddr, proto: pkt.proto, sport: pkt.sport, dport: pkt.dport };
-			const inv: Tuple = { saddr: t.daddr, daddr: t.saddr, proto: t.proto, sport: t.dport, dport: t.sport };
-			const orig = plan.dir === "original" ? t : inv;
-			const reply = plan.dir === "original" ? inv : t;
-			this.conn = { orig: { ...orig }, reply: { ...reply }, status: plan.status, mark: plan.mark, secmark: plan.secmark ?? 0, natDone: 0 };
-			// An entry that already saw traffic has its NAT set up (null bindings if nothing bound).
-			if (plan.state === "established") this.conn.natDone = MANIP_BIT.dst | MANIP_BIT.src;
-			if (plan.state === "related") this.conn.status |= CT_STATUS.expected;
+			this.conn = this.newConn(pkt, plan);
 		} else {
 			this.conn.status = plan.status | (this.conn.status & (CT_STATUS.srcNat | CT_STATUS.dstNat | CT_STATUS.confirmed));
 		}
 		this.syncCt(pkt, plan.state, plan.dir);
+	}
+
+	/** A conntrack entry for `pkt` as `plan` describes it, in the zone of the packet's template. */
+	private newConn(pkt: Packet, plan: CtPlan): Conn {
+		const t: Tuple = { saddr: pkt.saddr, daddr: pkt.daddr, proto: pkt.proto, sport: pkt.sport, dport: pkt.dport };
+		const inv: Tuple = { saddr: t.daddr, daddr: t.saddr, proto: t.proto, sport: t.dport, dport: t.sport };
+		const orig = plan.dir === "original" ? t : inv;
+		const reply = plan.dir === "original" ? inv : t;
+		const conn: Conn = { orig: { ...orig }, reply: { ...reply }, status: plan.status, mark: plan.mark, secmark: plan.secmark ?? 0, natDone: 0, zone: pkt.ct.zone };
+		// An entry that already saw traffic has its NAT set up (null bindings if nothing bound).
+		if (plan.state === "established") conn.natDone = MANIP_BIT.dst | MANIP_BIT.src;
+		if (plan.state === "related") conn.status |= CT_STATUS.expected;
+		return conn;
 	}
 
 	private syncCt(pkt: Packet, state: CtState, dir: "original" | "reply"): void {
@@ -551,4 +574,26 @@ function passes(f: Fate): boolean {
 function echoReply(fam: Fam, type: number): number {
 	if (fam === 4) return type === 8 ? 0 : type === 13 ? 14 : type;
 	return type === 128 ? 129 : type;
+}
+
+/**
+ * What conntrack makes of a packet that finds no entry: the protocol trackers' `new` checks.
+ * TCP: a SYN, or (nf_conntrack_tcp_loose, on by default) a bare ACK picked up mid-stream;
+ * SYN/ACK, FIN and RST alone are invalid. ICMP: only queries open a connection (echo, timestamp,
+ * info, address mask; ICMPv6 echo and node information); replies and errors without an entry are
+ * invalid. Everything else (UDP, other protocols) starts a new connection.
+ */
+function firstPacketState(pkt: Packet): CtState {
+	switch (pkt.proto) {
+		case 6: {
+			const f = pkt.tcpFlags & 0x17; // fin, syn, rst, ack
+			return f === 0x02 || f === 0x10 ? "new" : "invalid";
+		}
+		case 1:
+			return pkt.fam === 4 && [8, 13, 15, 17].includes(pkt.icmpType) ? "new" : "invalid";
+		case 58:
+			return pkt.fam === 6 && (pkt.icmpType === 128 || pkt.icmpType === 139) ? "new" : "invalid";
+		default:
+			return "new";
+	}
 }

@@ -219,3 +219,47 @@ describe("random branches", () => {
 		);
 	});
 });
+
+describe("conntrack zones (CT --zone on one direction only)", () => {
+	// Packets in from eth0 get zone 1; their replies from eth1 carry no template (zone 0). The
+	// kernel looks entries up by (tuple, zone), so the SYN/ACK finds nothing and is INVALID,
+	// and a UDP reply opens a connection of its own in zone 0.
+	const rules = (proto: string): string => `*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -i eth0 -j CT --zone 1
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -p ${proto} -m conntrack --ctstate NEW -j ACCEPT
+-A FORWARD -i eth1 -o eth0 -p udp -m conntrack --ctstate NEW -j LOG --log-prefix "reply-new "
+-A FORWARD -i eth1 -o eth0 -p udp -m conntrack --ctstate NEW -j ACCEPT
+COMMIT
+`;
+	const host = (text: string) => {
+		const h = hostFor(text);
+		return { ...h, routes: [...h.routes, { fam: 4 as const, dst: V4("10.9.0.0"), len: 16, dev: "eth1" }] };
+	};
+	it("a TCP reply in another zone misses the entry: SYN/ACK is INVALID and dropped", () => {
+		const text = rules("tcp");
+		const pkt = makePacket({ saddr: V4("203.0.113.5"), daddr: V4("10.9.0.7"), sport: 40000, dport: 80, iif: "eth0" });
+		const [first, reply, follow] = only(simulate([side(text)], host(text), { id: 0, kind: "flow", pkt }));
+		expect(first!.fate).toEqual({ kind: "forwarded", oif: "eth1" });
+		expect(reply!.ctState).toBe("invalid");
+		expect(reply!.fate).toMatchObject({ kind: "dropped", hook: "forward" });
+		// The follow-up finds its own zone-1 entry, which never saw a reply: still NEW.
+		expect(follow!.ctState).toBe("new");
+	});
+	it("a UDP reply in another zone starts a new connection of its own", () => {
+		const text = rules("udp");
+		const pkt = makePacket({ proto: 17, saddr: V4("203.0.113.5"), daddr: V4("10.9.0.7"), sport: 40000, dport: 53, iif: "eth0" });
+		const [first, reply] = only(simulate([side(text)], host(text), { id: 0, kind: "flow", pkt }));
+		expect(first!.fate).toEqual({ kind: "forwarded", oif: "eth1" });
+		expect(reply!.ctState).toBe("new");
+		expect(reply!.logs.map((l) => l.prefix)).toEqual(["reply-new "]);
+		expect(reply!.fate).toEqual({ kind: "forwarded", oif: "eth0" });
+	});
+});
