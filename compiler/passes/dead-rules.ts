@@ -1,6 +1,8 @@
 /**
  * Removes the rules after an unconditional terminal rule (`drop`, `accept`, `return`, `goto`,
- * `reject`, NAT to a fixed target, with no condition in front): no packet ever reaches them.
+ * `reject`, NAT to a fixed target, with no condition in front): no packet ever reaches them. Also
+ * a bare `return` at the end of a chain: falling off the end does the same (back to the caller,
+ * or the policy in a base chain).
  */
 import type * as nft from "../ir/nft.js";
 import type { Change, Pass, PassResult } from "./pass.js";
@@ -23,9 +25,16 @@ export function liveLength(rules: readonly nft.Rule[]): number | undefined {
  */
 export const PRUNED = new WeakSet<nft.Chain>();
 
+function isBareReturn(r: nft.Rule): boolean {
+	const s = r.stmts[0];
+	return r.conds.length === 0 && r.stmts.length === 1 && s !== undefined && s.kind === "verdict" && s.verdict.kind === "return";
+}
+
 export function removeDeadRules(chain: nft.Chain, table: nft.Table, pass: string): { rules: readonly nft.Rule[]; changes: Change[] } | undefined {
-	const n = liveLength(chain.rules);
-	if (n === undefined) return undefined;
+	const live = liveLength(chain.rules);
+	let n = live ?? chain.rules.length;
+	while (n > 0 && isBareReturn(chain.rules[n - 1]!)) n--;
+	if (n === chain.rules.length) return undefined;
 	const gone = chain.rules.slice(n);
 	return {
 		rules: chain.rules.slice(0, n),
@@ -38,7 +47,7 @@ export function removeDeadRules(chain: nft.Chain, table: nft.Table, pass: string
 				chain: chain.name,
 				before: gone,
 				after: [],
-				reason: `unreachable: rule ${n} of the chain ends it for every packet`,
+				reason: live === undefined || n < live ? "a bare return at the end of a chain does what the end of the chain does" : `unreachable: rule ${n} of the chain ends it for every packet`,
 			},
 		],
 	};

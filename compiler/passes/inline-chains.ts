@@ -21,7 +21,7 @@ import type { Change, Pass, PassResult } from "./pass.js";
 import { PRUNED, removeDeadRules } from "./dead-rules.js";
 import { assertNever } from "../ir/span.js";
 import { isVerdict } from "../ir/nft.js";
-import { hasStatefulCond, plainJump, setChainRefs } from "./facts.js";
+import { condKey, hasStatefulCond, isStatefulCond, plainJump, setChainRefs } from "./facts.js";
 import { removeShadowed } from "./shadowed-rules.js";
 
 const NAME = "inline-chains";
@@ -121,7 +121,7 @@ function inlineAt(r: nft.Rule, shape: Shape): nft.Rule[] | undefined {
 			if (shape.rule === null) return writesSet(r) || shape.writesSet ? undefined : [];
 			return [
 				{
-					conds: [...r.conds, ...shape.rule.conds],
+					conds: [...r.conds, ...withoutRepeats(shape.rule.conds, r.conds)],
 					stmts: shape.rule.stmts,
 					...(shape.rule.comment !== undefined ? { comment: shape.rule.comment } : r.comment !== undefined ? { comment: r.comment } : {}),
 					origins: [...r.origins, ...shape.rule.origins],
@@ -132,6 +132,17 @@ function inlineAt(r: nft.Rule, shape: Shape): nft.Rule[] | undefined {
 		default:
 			return assertNever(shape, "shape");
 	}
+}
+
+/**
+ * The callee's conditions minus those the caller already tests (`-o br0 -j DOCKER` into
+ * `-o br0 … ACCEPT`): a pure condition ANDed with itself adds nothing. Stateful ones (limit,
+ * quota, random) are separate instances and always stay.
+ */
+function withoutRepeats(conds: readonly nft.Cond[], caller: readonly nft.Cond[]): readonly nft.Cond[] {
+	if (caller.length === 0) return conds;
+	const have = new Set(caller.filter((c) => !isStatefulCond(c)).map(condKey));
+	return have.size === 0 ? conds : conds.filter((c) => isStatefulCond(c) || !have.has(condKey(c)));
 }
 
 /** Dead and shadowed rules of one chain (inlining exposes new ones); the chain itself when none. */

@@ -92,7 +92,7 @@ describe("verify: the CLI", () => {
 	it("exit 1 and a rule trace on both sides when one rule's verdict is flipped", () => {
 		const name = "docker-caddy.dump";
 		const out = cli(["translate", join(EXAMPLES, name)]).stdout;
-		const flipped = out.replace(/(oifname "br-ac3e0514d837" ip daddr 172\.18\.0\.2 tcp dport 80) accept/, "$1 drop");
+		const flipped = out.replace(/(ip daddr 172\.18\.0\.2 tcp dport 80) accept/, "$1 drop");
 		expect(flipped).not.toBe(out);
 		const res = verifyTexts(readFileSync(join(EXAMPLES, name), "utf8"), flipped, { oldFile: name, newFile: "mutant.nft", packets: PACKETS });
 		expect(res.kind).toBe("done");

@@ -6,7 +6,7 @@ import { redundantMatch, simplifyRule } from "../../../compiler/passes/redundant
 import * as nft from "../../../compiler/ir/nft.js";
 import { shadowedRules } from "../../../compiler/passes/shadowed-rules.js";
 import { unreachableChains } from "../../../compiler/passes/unreachable-chains.js";
-import { changeKinds, describeFixture } from "./fixture.js";
+import { changeKinds, describeFixture, expectEquivalent, lowered, runPasses } from "./fixture.js";
 
 const CLEANUP: readonly Pass[] = [inlineChains, redundantMatch, deadRules, shadowedRules, unreachableChains];
 
@@ -50,4 +50,28 @@ describe("redundant-match keeps what stateful conditions need", () => {
 		expect(simplifyRule(r([nft.rel(nft.meta("l4proto"), "==", nft.num(17)), tcpDport]), "ip")).toBeUndefined();
 		expect(simplifyRule(r([l4, nft.rel(nft.payload("th dport"), "==", nft.num(22))]), "ip")).toBeUndefined();
 	});
+});
+
+describe("inline-chains: the callee's conditions the caller already tests", () => {
+	const input = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:LIMITED - [0:0]
+-A FORWARD -o br0 -j DOCKER
+-A FORWARD -m limit --limit 5/sec -j LIMITED
+-A DOCKER -o br0 -d 172.18.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT
+-A LIMITED -m limit --limit 5/sec -j ACCEPT
+COMMIT
+`;
+	const out = runPasses(lowered(input, "dedup.rules"), [inlineChains]);
+	it("writes a pure condition once", () => {
+		expect(out.text).toContain('oifname "br0" ip daddr 172.18.0.2 tcp dport 80 accept');
+		for (const line of out.text.split("\n")) expect(line.match(/oifname "br0"/g)?.length ?? 0).toBeLessThan(2);
+	});
+	it("keeps both copies of a stateful one (each limit is its own bucket)", () => {
+		expect(out.text).toContain("limit rate 5/second burst 5 packets limit rate 5/second burst 5 packets accept");
+	});
+	it("decides every packet as the iptables input does", () => expectEquivalent(input, out.text, "dedup.rules", undefined, true));
 });
