@@ -17,6 +17,7 @@ import * as nft from "../ir/nft.js";
 import type { Change } from "./pass.js";
 import { canSwap, fieldOf, isImmutableField, namesOverlap, normalise, ruleFacts, valueInterval } from "./disjoint.js";
 import type { RuleFacts } from "./disjoint.js";
+import { isTerminal } from "./facts.js";
 
 /** Rules that may sit between a group's first rule and a later member (see the header). */
 export const WINDOW = 64;
@@ -99,20 +100,6 @@ function elementsOf(v: nft.Value): { elems: readonly nft.Value[]; comments: read
 	const plain = (e: nft.Value): boolean => e.kind === "num" || e.kind === "range" || e.kind === "prefix" || e.kind === "string";
 	if (v.kind === "set") return v.elems.length > 0 && v.elems.every(plain) ? { elems: v.elems, comments: v.comments } : undefined;
 	return plain(v) ? { elems: [v], comments: undefined } : undefined;
-}
-
-function isTerminal(stmts: readonly nft.Stmt[]): boolean {
-	const last = stmts[stmts.length - 1];
-	if (last === undefined) return false;
-	switch (last.kind) {
-		case "verdict":
-			return last.verdict.kind === "accept" || last.verdict.kind === "drop" || last.verdict.kind === "return" || last.verdict.kind === "goto";
-		case "reject":
-		case "nat":
-			return true;
-		default:
-			return false;
-	}
 }
 
 function stateful(c: nft.Cond): boolean {
@@ -230,7 +217,7 @@ export function viewOf(r: nft.Rule): RuleView | undefined {
 		}
 		cols.push({ shape: `${selectorKey(sel)} ==`, cond: c, key: { sel, ...el, valueKey, immutable, width, implicit: false } });
 	}
-	return { rule: r, cols, stmtsKey: stmtsKeyOf(r.stmts), terminal: isTerminal(r.stmts) };
+	return { rule: r, cols, stmtsKey: stmtsKeyOf(r.stmts), terminal: isTerminal(r) };
 }
 
 /** A key column may vary in a group: its field is immutable, or nothing runs after the rule matched. */
