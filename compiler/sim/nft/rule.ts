@@ -699,82 +699,64 @@ function compileSet(s: A.SetStmt, env: RuleEnv): Step {
 		const v = g(p, c);
 		return typeof v === "number" ? v : undefined;
 	};
+	/** A step that evaluates the value (no value: the rule stops) and hands it to `apply`. */
+	const write =
+		(apply: (p: Packet, v: number) => void): Step =>
+		(p, c) => {
+			const v = num(p, c);
+			if (v === undefined) return BREAK;
+			apply(p, v);
+			return NEXT;
+		};
 	const key = `${t.kind} ${t.kind === "payload" ? `${t.proto} ${t.field}` : t.key}`;
 	switch (key) {
 		case "meta mark":
-			return (p, c) => {
-				const v = num(p, c);
-				if (v === undefined) return BREAK;
+			return write((p, v) => {
 				p.mark = v >>> 0;
-				return NEXT;
-			};
+			});
 		case "ct mark":
-			return (p, c) => {
-				const v = num(p, c);
-				if (v === undefined) return BREAK;
+			return write((p, v) => {
 				// No conntrack entry: the kernel's ct set does nothing.
 				if (tracked(p)) p.ct.mark = v >>> 0;
-				return NEXT;
-			};
+			});
 		case "meta secmark":
-			return (p, c) => {
-				const v = num(p, c);
-				if (v === undefined) return BREAK;
+			return write((p, v) => {
 				p.secmark = v >>> 0;
-				return NEXT;
-			};
+			});
 		case "ct secmark":
-			return (p, c) => {
-				const v = num(p, c);
-				if (v === undefined) return BREAK;
+			return write((p, v) => {
 				// nft_ct_set_eval: no conntrack entry, nothing to set.
 				if (tracked(p)) p.ct.secmark = v >>> 0;
-				return NEXT;
-			};
+			});
 		case "ct zone":
 			if (t.kind === "ct" && t.dir !== undefined) return unsupported(env, `ct ${t.dir} zone set`, s.span);
-			return (p, c) => {
-				const v = num(p, c);
-				if (v === undefined) return BREAK;
+			return write((p, v) => {
 				// nft_ct_set_zone: only a packet without a conntrack entry gets the template.
 				if (p.ct.state === "invalid") p.ct.zone = v & 0xffff;
-				return NEXT;
-			};
+			});
 		case "meta nftrace":
 		case "meta priority":
 			return (p, c) => (num(p, c) === undefined ? BREAK : NEXT);
 		case "meta pkttype":
-			return (p, c) => {
-				const v = num(p, c);
-				if (v === undefined) return BREAK;
+			return write((p, v) => {
 				const name = PKTTYPE_NAMES[v];
 				if (name !== undefined) p.pkttype = name;
-				return NEXT;
-			};
+			});
 		case "payload ip dscp":
 		case "payload ip6 dscp":
-			return (p, c) => {
-				const v = num(p, c);
-				if (v === undefined) return BREAK;
+			return write((p, v) => {
 				if (p.fam === (t.kind === "payload" && t.proto === "ip" ? 4 : 6)) p.dscp = v & 0x3f;
-				return NEXT;
-			};
+			});
 		case "payload ip ecn":
 		case "payload ip6 ecn":
-			return (p, c) => {
-				const v = num(p, c);
-				if (v === undefined) return BREAK;
+			return write((p, v) => {
 				if (p.fam === (t.kind === "payload" && t.proto === "ip" ? 4 : 6)) p.ecn = v & 3;
-				return NEXT;
-			};
+			});
 		case "payload ip ttl":
 		case "payload ip6 hoplimit":
-			return (p, c) => {
-				const v = num(p, c);
-				if (v === undefined) return BREAK;
+			return write((p, v) => {
 				p.ttl = v & 0xff;
-				return NEXT;
-			};
+			});
 		default:
 			return unsupported(env, `${key} set`, s.span);
 	}
