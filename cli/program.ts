@@ -1,33 +1,9 @@
-import { Command, CommanderError } from "commander";
+import { runCommands } from "./command.js";
 import { registerTranslate } from "./translate.js";
 import { registerVerify } from "./verify.js";
-import { EXIT } from "./io.js";
 import type { Io } from "./io.js";
 
 /** Runs one command line and returns the exit code; never exits the process itself. */
 export function run(argv: readonly string[], io: Io): number {
-	let code: number = EXIT.ok;
-	const setExit = (c: number): void => {
-		code = c;
-	};
-	const program = new Command()
-		.name("ipt2nft")
-		.description("Compile iptables rulesets to nftables, and prove the translation changes nothing.")
-		.version("0.1.0")
-		.exitOverride()
-		.configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-	registerTranslate(program, io, setExit);
-	registerVerify(program, io, setExit);
-	try {
-		program.parse(argv as string[], { from: "user" });
-	} catch (e) {
-		if (e instanceof CommanderError) {
-			// --help and --version are not errors.
-			return e.exitCode === 0 ? EXIT.ok : EXIT.input;
-		}
-		io.stderr(`ipt2nft: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-		io.stderr("This is a bug in ipt2nft; please report it with the input that caused it.\n");
-		return EXIT.internal;
-	}
-	return code;
+	return runCommands(argv, io, [registerTranslate, registerVerify]);
 }

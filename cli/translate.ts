@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { compile } from "../compiler/index.js";
@@ -7,9 +7,9 @@ import type { Family, TableName } from "../compiler/ir/ipt.js";
 import { formatDiagnostics, summarize } from "../compiler/report/format.js";
 import { formatExplain } from "../compiler/report/explain.js";
 import type { OptLevel } from "../compiler/passes/pass.js";
-import { verifyTexts } from "../compiler/verify.js";
+import { nfacctCatalogue, parseNfacctList } from "../grammar/nfacct/index.js";
 import { EXIT, readInput } from "./io.js";
-import { reportVerify } from "./verify.js";
+import { translateVerifier } from "./verifier.js";
 import type { Io } from "./io.js";
 
 interface TranslateOpts {
@@ -26,6 +26,7 @@ interface TranslateOpts {
 	readonly optimize: string;
 	readonly explain: boolean;
 	readonly ipset?: string;
+	readonly nfacct?: string;
 }
 
 export function registerTranslate(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -59,6 +60,7 @@ export function registerTranslate(program: Command, io: Io, setExit: (code: numb
 		.option("--explain", "print every optimisation to stderr with the input lines it merged or removed", false)
 		.option("--counters", "keep the input's packet/byte counters", false)
 		.option("--ipset <file>", "the host's `ipset save` output: the sets -m set / -j SET use become named nft sets")
+		.option("--nfacct <file>", "the host's `nfacct list` output: -m nfacct objects are checked (missing: error) and their quotas kept")
 		.addOption(
 			new Option("--preamble <kind>", "what to put before the tables so loading replaces the host's ruleset")
 				.choices(["none", "flush", "destroy"])
@@ -80,17 +82,27 @@ export function translateAction(file: string | undefined, opts: TranslateOpts, i
 		io.stderr(`ipt2nft: ${input.message}\n`);
 		return EXIT.input;
 	}
-	let ipset: { text: string; file: string } | undefined;
-	if (opts.ipset !== undefined) {
+	const host = (option: string, path: string | undefined): { text: string; file: string } | undefined | false => {
+		if (path === undefined) return undefined;
 		try {
-			ipset = { text: readFileSync(opts.ipset, "utf8"), file: opts.ipset };
+			return { text: readFileSync(path, "utf8"), file: path };
 		} catch (e) {
-			io.stderr(`ipt2nft: cannot read --ipset ${opts.ipset}: ${e instanceof Error ? e.message : String(e)}\n`);
-			return EXIT.input;
+			io.stderr(`ipt2nft: cannot read ${option} ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
+			return false;
 		}
-	}
+	};
+	const ipset = host("--ipset", opts.ipset);
+	const nfacct = host("--nfacct", opts.nfacct);
+	if (ipset === false || nfacct === false) return EXIT.input;
+	// The output goes out as it is printed (a 100k-rule ruleset is then never held as one string);
+	// --explain prints before the ruleset and --verify reads it, so those keep it whole.
+	const stream = !opts.explain && !opts.verify;
+	const fd = stream && opts.output ? openSync(opts.output, "w") : undefined;
 	const result = compile(input.text, {
+		...(stream ? { write: fd !== undefined ? (s: string) => writeAll(fd, s) : io.stdout } : {}),
+		recordChanges: opts.explain,
 		...(ipset !== undefined ? { ipset } : {}),
+		...(nfacct !== undefined ? { nfacct } : {}),
 		file: input.name,
 		...(opts.family ? { family: opts.family } : {}),
 		...(opts.table ? { table: opts.table } : {}),
@@ -100,10 +112,17 @@ export function translateAction(file: string | undefined, opts: TranslateOpts, i
 		outputFormat: opts.format,
 		optimize: Number(opts.optimize) as OptLevel,
 	});
-	const sources = new Map([[input.name, input.text], ...(ipset !== undefined ? [[ipset.file, ipset.text] as const] : [])]);
+	const sources = new Map([
+		[input.name, input.text],
+		...(ipset !== undefined ? [[ipset.file, ipset.text] as const] : []),
+		...(nfacct !== undefined ? [[nfacct.file, nfacct.text] as const] : []),
+	]);
 	if (opts.explain) io.stderr(formatExplain(result.changes, sources));
-	if (opts.output) writeFileSync(opts.output, result.output);
-	else io.stdout(result.output);
+	if (fd !== undefined) closeSync(fd);
+	else if (!stream) {
+		if (opts.output) writeFileSync(opts.output, result.output);
+		else io.stdout(result.output);
+	}
 	if (result.diagnostics.length > 0) {
 		io.stderr(formatDiagnostics(result.diagnostics, sources) + "\n");
 	}
@@ -120,6 +139,7 @@ export function translateAction(file: string | undefined, opts: TranslateOpts, i
 			return EXIT.input;
 		}
 		const outName = opts.output ?? "<output>";
+		const { verifyTexts, reportVerify } = translateVerifier();
 		const res = verifyTexts(input.text, result.output, {
 			oldFile: input.name,
 			newFile: outName,
@@ -127,10 +147,16 @@ export function translateAction(file: string | undefined, opts: TranslateOpts, i
 			seed: Number(opts.seed),
 			...(opts.family ? { family: opts.family } : {}),
 			...(opts.table ? { table: opts.table } : {}),
+			...(nfacct !== undefined ? { nfacct: nfacctCatalogue(parseNfacctList(nfacct.text, nfacct.file).objects) } : {}),
 		});
 		// The report goes to stderr: stdout may be the ruleset itself.
 		const toStderr: Io = { ...io, stdout: io.stderr };
 		return reportVerify(res, new Map([[input.name, input.text], [outName, result.output]]), false, toStderr);
 	}
 	return EXIT.ok;
+}
+
+function writeAll(fd: number, s: string): void {
+	const b = Buffer.from(s, "utf8");
+	for (let at = 0; at < b.length; ) at += writeSync(fd, b, at);
 }

@@ -9,6 +9,7 @@ import { formatKernelReport, kernelReportJson, kernelReportOk } from "../compile
 import { verifyTexts } from "../compiler/verify.js";
 import type { VerifyTextsResult } from "../compiler/verify.js";
 import { EXIT, readInput } from "./io.js";
+import { provideVerifier } from "./verifier.js";
 import type { Io } from "./io.js";
 
 export interface VerifyCliOpts {
@@ -172,3 +173,6 @@ export function reportVerify(res: VerifyTextsResult, sources: ReadonlyMap<string
 	}
 	return r.equal ? EXIT.ok : EXIT.different;
 }
+
+// translate --verify uses these (cli/verifier.ts): loading this module hands them over.
+provideVerifier({ verifyTexts, reportVerify });

@@ -4,6 +4,7 @@
  */
 import { parseIptables } from "../grammar/iptables/index.js";
 import { parseIpsetSave } from "../grammar/ipset/index.js";
+import { nfacctCatalogue, parseNfacctList } from "../grammar/nfacct/index.js";
 import type { Diagnostic } from "./ir/diagnostics.js";
 import { hasErrors } from "./ir/diagnostics.js";
 import type { Family, TableName } from "./ir/ipt.js";
@@ -12,8 +13,8 @@ import type * as nft from "./ir/nft.js";
 import { lower } from "./lower/index.js";
 import { optimise } from "./passes/pipeline.js";
 import type { Change, OptLevel } from "./passes/pass.js";
-import { emitText } from "./emit/text.js";
-import { emitJson } from "./emit/json.js";
+import { emitText, writeText } from "./emit/text.js";
+import { emitJson, jsonGaps, writeJson } from "./emit/json.js";
 
 export type InputFormat = "auto" | "save" | "dump" | "script";
 export type OutputFormat = "text" | "json";
@@ -32,6 +33,15 @@ export interface CompileOptions {
 	readonly optimize?: OptLevel;
 	/** `ipset save` output of the host (for -m set / -j SET): its text and the name for diagnostics. */
 	readonly ipset?: { readonly text: string; readonly file: string };
+	/** `nfacct list` output of the host (for -m nfacct): its text and the name for diagnostics. */
+	readonly nfacct?: { readonly text: string; readonly file: string };
+	/**
+	 * When given, the output is handed to `write` in pieces as it is printed and `output` is "", so
+	 * a 100k-rule ruleset is never held as one string (the CLI writes it straight out).
+	 */
+	readonly write?: (chunk: string) => void;
+	/** Keep what the passes changed in `changes` (for --explain); true when absent. */
+	readonly recordChanges?: boolean;
 }
 
 export interface CompileStats {
@@ -64,16 +74,21 @@ export function compile(text: string, opts: CompileOptions): CompileResult {
 		format: opts.inputFormat ?? "auto",
 	});
 	const ipsets = opts.ipset !== undefined ? parseIpsetSave(opts.ipset.text, opts.ipset.file) : undefined;
+	const nfacct = opts.nfacct !== undefined ? parseNfacctList(opts.nfacct.text, opts.nfacct.file) : undefined;
 	const lowered = lower(parsed.ruleset, {
 		counters: opts.counters ?? false,
 		...(ipsets !== undefined ? { ipsets: { sets: new Map(ipsets.sets.map((d) => [d.name, d])) } } : {}),
+		...(nfacct !== undefined ? { nfacct: nfacctCatalogue(nfacct.objects) } : {}),
 	});
-	const optimised = optimise(lowered.ruleset, opts.optimize ?? 1);
-	const output =
-		(opts.outputFormat ?? "text") === "json"
-			? emitJson(optimised.ruleset)
-			: emitText(optimised.ruleset, { preamble: opts.preamble ?? "none" });
-	const diagnostics = [...parsed.diagnostics, ...(ipsets?.diagnostics ?? []), ...lowered.diagnostics, ...optimised.diagnostics];
+	const optimised = optimise(lowered.ruleset, opts.optimize ?? 1, undefined, opts.recordChanges ?? true);
+	const json = (opts.outputFormat ?? "text") === "json";
+	const textOpts = { preamble: opts.preamble ?? "none" } as const;
+	let output = "";
+	if (opts.write === undefined) output = json ? emitJson(optimised.ruleset) : emitText(optimised.ruleset, textOpts);
+	else if (json) writeJson(optimised.ruleset, opts.write);
+	else writeText(optimised.ruleset, textOpts, opts.write);
+	const diagnostics = [...parsed.diagnostics, ...(ipsets?.diagnostics ?? []), ...(nfacct?.diagnostics ?? []), ...lowered.diagnostics, ...optimised.diagnostics];
+	if (opts.outputFormat === "json") diagnostics.push(...jsonGaps(optimised.ruleset));
 	return {
 		output,
 		diagnostics,

@@ -19,6 +19,8 @@ import type { BoundaryValues } from "./sim/boundary.js";
 import type { Host, SimSide } from "./sim/model.js";
 import { nftBoundaryValues, nftSide } from "./sim/nft/index.js";
 import type { VerifyResult } from "./sim/verify.js";
+import type { NfacctCatalogue } from "./ir/nfacct.js";
+import { withNfacctHost } from "./sim/ipt/match/nfacct.js";
 import { verify } from "./sim/verify.js";
 
 export interface VerifyTextsOptions {
@@ -39,6 +41,8 @@ export interface VerifyTextsOptions {
 	readonly conntrack?: boolean;
 	/** Collect rule evaluations per packet on each side (result.stats; see RuleStats). */
 	readonly stats?: boolean;
+	/** The host's nfacct objects (`nfacct list`): -m nfacct of an object with a quota is false until over. */
+	readonly nfacct?: NfacctCatalogue;
 }
 
 export type VerifyTextsResult =
@@ -62,6 +66,7 @@ export interface PrepareOptions {
 	readonly family?: Family;
 	readonly table?: TableName;
 	readonly host?: unknown;
+	readonly nfacct?: NfacctCatalogue;
 }
 
 /**
@@ -78,7 +83,7 @@ export function prepareSides(oldText: string, newText: string, opts: PrepareOpti
 	const inputDiags = [...parsedOld.diagnostics, ...parsedNew.diagnostics];
 	if (hasErrors(inputDiags)) return { kind: "input-error", diagnostics: inputDiags };
 
-	const oldSide = iptSide(parsedOld.ruleset, { name: "iptables" });
+	const oldSide = iptSide(opts.nfacct !== undefined ? withNfacctHost(parsedOld.ruleset, opts.nfacct) : parsedOld.ruleset, { name: "iptables" });
 	const newSide = nftSide(parsedNew.ast, { name: "nft" });
 	// Constructs a side cannot model make the comparison meaningless: refuse rather than guess.
 	const refused = [...oldSide.unsupported, ...newSide.diagnostics.filter((d) => d.severity === "error")];

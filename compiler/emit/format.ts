@@ -179,6 +179,13 @@ function flagNames(t: nft.Datatype, bits: bigint): string | undefined {
 	return rest === 0n ? out.join(",") : undefined;
 }
 
+/** ct label values: nft reads each number as a bit, so a mask is written as its bit numbers. */
+function labelBits(v: bigint): string {
+	const bits: string[] = [];
+	for (let i = 0n; i < 128n; i++) if ((v >> i) & 1n) bits.push(i.toString());
+	return bits.join(",");
+}
+
 /** A single scalar of datatype t. */
 export function scalar(t: nft.Datatype, v: bigint): string {
 	switch (t) {
@@ -241,6 +248,8 @@ export function scalar(t: nft.Datatype, v: bigint): string {
 			return `"${new Date(Number(v) * 1000).toISOString().slice(0, 19).replace("T", " ")}"`;
 		case "ct_helper":
 			return `"${v}"`; // never a number: helper names are string values (lower/helper.ts)
+		case "ct_label":
+			return labelBits(v);
 		default:
 			return assertNever(t, "datatype");
 	}
@@ -248,7 +257,7 @@ export function scalar(t: nft.Datatype, v: bigint): string {
 
 /** Mask operand after `&`: addresses as addresses, flags as `(a|b)`, the rest in hex. */
 function maskText(t: nft.Datatype, m: bigint): string {
-	if (t === "ipv4_addr" || t === "ipv6_addr") return scalar(t, m);
+	if (t === "ipv4_addr" || t === "ipv6_addr" || t === "ct_label") return scalar(t, m);
 	const names = flagNames(t, m);
 	if (names !== undefined) return `(${names.replace(/,/g, "|")})`;
 	return hex(m);
@@ -273,6 +282,7 @@ export function value(types: readonly nft.Datatype[], v: nft.Value): string {
 		case "string":
 			return ifname(v.value, v.wildcard);
 		case "flags":
+			if (t === "ct_label") return labelBits(v.bits);
 			return flagNames(t, v.bits) ?? hex(v.bits);
 		case "concat":
 			return v.parts.map((p, i) => value([types[i] ?? "integer"], p)).join(" . ");
@@ -317,6 +327,8 @@ export function selector(s: nft.Selector): string {
 			return `sctp chunk ${s.chunk}`;
 		case "rtipsec":
 			return "rt ipsec";
+		case "jhash":
+			return `jhash ${selector(s.key)} mod ${s.mod} seed ${hex(s.seed, 8)}${s.offset !== undefined ? ` offset ${s.offset}` : ""}`;
 		default:
 			return assertNever(s, "selector");
 	}
@@ -376,6 +388,10 @@ export function cond(c: nft.Cond): string {
 		}
 		case "quota":
 			return `quota ${c.over ? "over " : ""}${c.bytes} bytes`;
+		case "objref":
+			return `${c.type} name ${quoted(c.name)}`;
+		case "side-set":
+			return `${c.key} set ${scalar(c.key === "ct label" ? "ct_label" : "pkt_type", c.value)}`;
 		default:
 			return assertNever(c, "condition");
 	}
@@ -460,10 +476,12 @@ function natTo(s: Extract<nft.Stmt, { kind: "nat" }>, family: nft.Family): strin
 
 function markSource(v: nft.MarkSource): string {
 	if (v.kind === "const") return hex(v.value, 8);
-	let s = v.src;
+	let s: string = v.src;
 	if (v.and !== undefined) s += ` & ${hex(v.and, 8)}`;
 	if (v.xor !== undefined) s += ` ^ ${hex(v.xor, 8)}`;
 	if (v.or !== undefined) s += ` | ${hex(v.or, 8)}`;
+	// `<<`/`>>` bind tighter than `&`, `^`, `|` in nft: a combination needs parentheses.
+	if (v.shift !== undefined) s = `${s === v.src ? s : `(${s})`} ${v.shift.op} ${v.shift.bits}`;
 	return s;
 }
 
@@ -522,6 +540,8 @@ export function stmt(s: nft.Stmt, family: nft.Family): string {
 			return `${s.key} set ${scalar(nft.PAYLOAD_FIELDS[s.key], s.value)}`;
 		case "ct-zone-set":
 			return `ct ${s.dir !== undefined ? `${s.dir} ` : ""}zone set ${s.zone}`;
+		case "ct-helper-set":
+			return `ct helper set ${quoted(s.name)}`;
 		case "tproxy": {
 			const famWord = family === "inet" ? ` ${s.fam}` : "";
 			const addr = s.addr === undefined ? "" : s.fam === "ip" ? ipv4(s.addr) : s.port !== undefined ? `[${ipv6(s.addr)}]` : ipv6(s.addr);
@@ -541,6 +561,10 @@ export function stmt(s: nft.Stmt, family: nft.Family): string {
 			return s.to === "ct"
 				? "meta secmark & 0xffffffff != 0 ct secmark & 0xffffffff == 0 ct secmark set meta secmark"
 				: "ct secmark & 0xffffffff != 0 meta secmark & 0xffffffff == 0 meta secmark set ct secmark";
+		case "dup":
+			return `dup to ${s.fam === "ip" ? ipv4(s.addr) : ipv6(s.addr)}${s.device !== undefined ? ` device ${quoted(s.device)}` : ""}`;
+		case "nftrace":
+			return "meta nftrace set 1";
 		case "synproxy": {
 			let out = "synproxy";
 			if (s.mss !== undefined) out += ` mss ${s.mss}`;
@@ -607,4 +631,23 @@ export function setLines(s: nft.NamedSet): string[] {
 		lines.push(`elements = { ${elems.join(", ")} }`);
 	}
 	return lines;
+}
+
+/** The keyword that declares a named object (`counter`, `quota`, `ct helper`). */
+export function objectKeyword(o: nft.NamedObject): string {
+	return o.kind === "ct-helper" ? "ct helper" : o.kind;
+}
+
+/** The body of a named object: `packets P bytes B` / `over N bytes used M bytes` / `type "ftp" protocol tcp`. */
+export function objectLines(o: nft.NamedObject): string[] {
+	switch (o.kind) {
+		case "counter":
+			return o.packets !== undefined || o.bytes !== undefined ? [`packets ${o.packets ?? 0n} bytes ${o.bytes ?? 0n}`] : [];
+		case "quota":
+			return [`${o.over ? "over " : ""}${o.bytes} bytes${o.used > 0n ? ` used ${o.used} bytes` : ""}`];
+		case "ct-helper":
+			return [`type ${quoted(o.helper)} protocol ${o.proto}`, `l3proto ${o.l3proto}`];
+		default:
+			return assertNever(o, "named object");
+	}
 }

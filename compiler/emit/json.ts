@@ -3,6 +3,7 @@
  * set/map/vmap shapes passes produce). Shapes were taken from `nft -j list ruleset` of rulesets
  * loaded in a throw-away network namespace and are checked with `nft -j -c -f`.
  */
+import { diagnostic, type Diagnostic } from "../ir/diagnostics.js";
 import * as nft from "../ir/nft.js";
 import { assertNever } from "../ir/span.js";
 import { TCPOPT_RESET_NAMES, ifname, ipv4, ipv6, isBitmask, scalar } from "./format.js";
@@ -20,7 +21,19 @@ const FLAG_BITS: Partial<Record<nft.Datatype, readonly (readonly [string, bigint
 	tcp_flag: Object.entries(nft.TCP_FLAGS),
 };
 
+/** ct label masks as bit numbers (one bit: a number, several: a list). */
+function labelJson(v: bigint): Json {
+	const bits: Json[] = [];
+	for (let i = 0n; i < 128n; i++) if ((v >> i) & 1n) bits.push(jn(i));
+	return bits.length === 1 ? (bits[0] ?? 0) : bits;
+}
+
+function pkttypeJson(v: bigint): Json {
+	return scalarJson("pkt_type", v);
+}
+
 function flagList(t: nft.Datatype, bits: bigint): Json {
+	if (t === "ct_label") return labelJson(bits);
 	const names = FLAG_BITS[t];
 	if (names === undefined) return jn(bits);
 	const out: string[] = [];
@@ -58,6 +71,8 @@ function scalarJson(t: nft.Datatype, v: bigint): Json {
 		case "ct_status":
 		case "tcp_flag":
 			return flagList(t, v);
+		case "ct_label":
+			return labelJson(v);
 		default:
 			return jn(v);
 	}
@@ -119,6 +134,8 @@ function selectorJson(s: nft.Selector): Json {
 			return { "sctp chunk": { name: s.chunk } };
 		case "rtipsec":
 			return { rt: { key: "ipsec" } };
+		case "jhash":
+			return { jhash: { mod: jn(s.mod), seed: jn(s.seed), offset: jn(s.offset ?? 0n), expr: selectorJson(s.key) } };
 		default:
 			return assertNever(s, "selector");
 	}
@@ -132,7 +149,7 @@ function exprJson(e: nft.Expr): Json {
 	switch (e.kind) {
 		case "and": {
 			const t = nft.datatypeOf(e.expr);
-			const mask = t === "ipv4_addr" || t === "ipv6_addr" ? scalarJson(t, e.mask) : isBitmask(t) ? flagList(t, e.mask) : jn(e.mask);
+			const mask = t === "ipv4_addr" || t === "ipv6_addr" || t === "ct_label" ? scalarJson(t, e.mask) : isBitmask(t) ? flagList(t, e.mask) : jn(e.mask);
 			return { "&": [selectorJson(e.expr), mask] };
 		}
 		case "concat":
@@ -173,6 +190,10 @@ function condJson(c: nft.Cond): Json {
 		}
 		case "quota":
 			return { quota: { val: jn(c.bytes), val_unit: "bytes", ...(c.over ? { inv: true } : {}) } };
+		case "objref":
+			return { [c.type]: c.name };
+		case "side-set":
+			return { mangle: { key: c.key === "ct label" ? { ct: { key: "label" } } : { meta: { key: "pkttype" } }, value: c.key === "ct label" ? labelJson(c.value) : pkttypeJson(c.value) } };
 		default:
 			return assertNever(c, "condition");
 	}
@@ -253,10 +274,11 @@ function natJson(s: Extract<nft.Stmt, { kind: "nat" }>, family: nft.Family): Jso
 
 function markSourceJson(v: nft.MarkSource): Json {
 	if (v.kind === "const") return jn(v.value);
-	let e: Json = v.src === "meta mark" ? { meta: { key: "mark" } } : { ct: { key: "mark" } };
+	let e: Json = v.src === "meta mark" ? { meta: { key: "mark" } } : v.src === "ct mark" ? { ct: { key: "mark" } } : { socket: { key: "mark" } };
 	if (v.and !== undefined) e = { "&": [e, jn(v.and)] };
 	if (v.xor !== undefined) e = { "^": [e, jn(v.xor)] };
 	if (v.or !== undefined) e = { "|": [e, jn(v.or)] };
+	if (v.shift !== undefined) e = { [v.shift.op]: [e, v.shift.bits] };
 	return e;
 }
 
@@ -341,6 +363,8 @@ function stmtJson(s: nft.Stmt, family: nft.Family): Json {
 			const [protocol, field] = s.key.split(" ");
 			return { mangle: { key: { payload: { protocol: protocol ?? "", field: field ?? "" } }, value: scalarJson(nft.PAYLOAD_FIELDS[s.key], s.value) } };
 		}
+		case "ct-helper-set":
+			return { "ct helper": s.name };
 		case "ct-zone-set":
 			return { mangle: { key: { ct: s.dir !== undefined ? { key: "zone", dir: s.dir } : { key: "zone" } }, value: jn(s.zone) } };
 		case "tproxy": {
@@ -352,6 +376,10 @@ function stmtJson(s: nft.Stmt, family: nft.Family): Json {
 		}
 		case "priority-set":
 			return { mangle: { key: { meta: { key: "priority" } }, value: `${s.major.toString(16)}:${s.minor.toString(16)}` } };
+		case "dup":
+			return { dup: { addr: scalarJson(s.fam === "ip" ? "ipv4_addr" : "ipv6_addr", s.addr), ...(s.device !== undefined ? { dev: s.device } : {}) } };
+		case "nftrace":
+			return { mangle: { key: { meta: { key: "nftrace" } }, value: 1 } };
 		case "synproxy": {
 			const flags = [s.timestamp ? "timestamp" : "", s.sackPerm ? "sack-perm" : ""].filter((f) => f !== "");
 			return {
@@ -403,11 +431,50 @@ function stringify(v: Json): string {
 	return text.replace(/"\\u0000big:(-?\d+)"/g, "$1");
 }
 
+/**
+ * Rules whose JSON nft 1.0.6 cannot read back although `nft -j list` prints it: `meta mark set
+ * socket mark` (its JSON parser allows no socket expression in a statement). The text form loads.
+ */
+export function jsonGaps(ruleset: nft.Ruleset): Diagnostic[] {
+	const out: Diagnostic[] = [];
+	for (const t of ruleset.tables)
+		for (const c of t.chains)
+			for (const r of c.rules)
+				if (r.stmts.some((s) => s.kind === "mark-set" && s.value.kind === "bitwise" && s.value.src === "socket mark"))
+					out.push(diagnostic("inexpressible", "nft 1.0.6 cannot read `meta mark set socket mark` (socket --restore-skmark) from JSON", r.origins[0], "use the text output format, which nft loads"));
+	return out;
+}
+
 export function emitJson(ruleset: nft.Ruleset): string {
-	const items: Json[] = [{ metainfo: { json_schema_version: 1 } }];
+	const out: string[] = [];
+	writeJson(ruleset, (s) => out.push(s));
+	return out.join("");
+}
+
+/** Items stringified per piece: JSON.stringify of the whole list is the same text, pieces joined. */
+const PIECE_ITEMS = 2048;
+
+/**
+ * The ruleset as libnftables JSON, handed to `write` in pieces (in order; their concatenation is
+ * the text): the items of a 100k-rule ruleset never exist all at once.
+ */
+export function writeJson(ruleset: nft.Ruleset, write: (chunk: string) => void): void {
+	let items: Json[] = [{ metainfo: { json_schema_version: 1 } }];
+	let first = true;
+	const flush = (): void => {
+		if (items.length === 0) return;
+		write((first ? '{"nftables":[' : ",") + items.map(stringify).join(","));
+		first = false;
+		items = [];
+	};
+	const push = (item: Json): void => {
+		items.push(item);
+		if (items.length >= PIECE_ITEMS) flush();
+	};
 	for (const t of ruleset.tables) {
-		items.push({ table: { family: t.family, name: t.name } });
-		for (const s of t.sets) items.push(setJson(t.family, t.name, s));
+		push({ table: { family: t.family, name: t.name } });
+		for (const o of t.objects ?? []) push(objectJson(t.family, t.name, o));
+		for (const s of t.sets) push(setJson(t.family, t.name, s));
 		for (const c of t.chains) {
 			const chain: Record<string, Json> = { family: t.family, table: t.name, name: c.name };
 			if (c.base !== undefined) {
@@ -416,17 +483,32 @@ export function emitJson(ruleset: nft.Ruleset): string {
 				chain["prio"] = c.base.priority;
 				if (c.base.policy !== undefined) chain["policy"] = c.base.policy;
 			}
-			items.push({ chain });
+			push({ chain });
 		}
 		// Rules after all chains, so jumps to chains declared later resolve.
 		for (const c of t.chains) {
 			for (const r of c.rules) {
 				const expr: Json[] = [...r.conds.map(condJson), ...r.stmts.flatMap((s) => (s.kind === "secmark-copy" ? secmarkCopyJson(s.to) : [stmtJson(s, t.family)]))];
-				items.push({
+				push({
 					rule: { family: t.family, table: t.name, chain: c.name, expr, ...(r.comment !== undefined ? { comment: r.comment } : {}) },
 				});
 			}
 		}
 	}
-	return `${stringify({ nftables: items })}\n`;
+	flush();
+	write("]}\n");
+}
+
+/** Named objects as `nft -j list ruleset` prints them (quota: `bytes`, `used`, `inv`). */
+function objectJson(family: nft.Family, table: string, o: nft.NamedObject): Json {
+	switch (o.kind) {
+		case "counter":
+			return { counter: { family, table, name: o.name, ...(o.packets !== undefined || o.bytes !== undefined ? { packets: jn(o.packets ?? 0n), bytes: jn(o.bytes ?? 0n) } : {}) } };
+		case "quota":
+			return { quota: { family, table, name: o.name, bytes: jn(o.bytes), used: jn(o.used), ...(o.over ? { inv: true } : {}) } };
+		case "ct-helper":
+			return { "ct helper": { family, table, name: o.name, type: o.helper, protocol: o.proto, l3proto: o.l3proto } };
+		default:
+			return assertNever(o, "named object");
+	}
 }

@@ -1,14 +1,10 @@
 /**
  * nft text, laid out like `nft list ruleset` (tabs, one rule per line, a blank line between
- * chains and between tables). Layout uses prettier's doc builders; each chain is built and
- * printed on its own so that a 100k-rule ruleset never becomes one giant doc.
+ * chains and between tables). Every line is a string from format.ts; this file only indents
+ * and joins them.
  */
-import { builders, printer } from "prettier/doc";
 import type * as nft from "../ir/nft.js";
-import { baseChainLine, rule, setLines } from "./format.js";
-
-const { hardline, indent, join } = builders;
-type Doc = builders.Doc;
+import { baseChainLine, objectKeyword, objectLines, rule, setLines } from "./format.js";
 
 export type Preamble = "none" | "flush" | "destroy";
 
@@ -16,69 +12,101 @@ export interface EmitTextOpts {
 	readonly preamble: Preamble;
 }
 
-const PRINT = { printWidth: 1_000_000, tabWidth: 8, useTabs: true } as const;
-
-function print(doc: Doc): string {
-	return printer.printDocToString(doc, PRINT).formatted;
-}
-
-function chainDoc(family: nft.Family, c: nft.Chain): Doc {
-	const body: Doc[] = [];
-	if (c.base !== undefined) body.push(baseChainLine(family, c.base));
-	for (const r of c.rules) body.push(rule(r, family));
-	return [`chain ${c.name} {`, body.length > 0 ? indent([hardline, join(hardline, body)]) : "", hardline, "}"];
-}
-
-function setDoc(s: nft.NamedSet): Doc {
-	return [`${s.dataType !== undefined ? "map" : "set"} ${s.name} {`, indent([hardline, join(hardline, setLines(s))]), hardline, "}"];
+/**
+ * One line at an indentation, without trailing blanks (a blank line carries no tabs). This is the
+ * whole layout: parts of a table one tab in, their lines two tabs in. It was printed with
+ * prettier's doc printer; on kube-proxy rulesets (90k rules) that cost ~0.3 s and ~50 MB of
+ * garbage for no line breaking at all, so the same layout is written directly.
+ */
+function line(indent: string, text: string): string {
+	const c = text.charCodeAt(text.length - 1);
+	return c === 32 || c === 9 || text.length === 0 ? (indent + text).replace(/[ \t]+$/, "") : indent + text;
 }
 
 /**
- * Parts (sets, chains) printed per batch: one doc per part pays the printer's fixed cost 20k times
- * on kube-proxy tables (tiny chains); one doc for everything would hold the whole output twice.
+ * Lines are collected and handed on in pieces of this many: a kube-proxy ruleset (~100k lines)
+ * then never exists as one string unless the caller joins it (emitText).
  */
-const BATCH_RULES = 2000;
+const PIECE_LINES = 4096;
 
-/** One table, as text; its parts are printed in batches and joined (indentation by one tab). */
-function tableText(t: nft.Table): string {
-	const out: string[] = [];
-	let batch: Doc[] = [];
-	let weight = 0;
-	const flush = (): void => {
-		if (batch.length === 0) return;
-		out.push(print(indent(batch)));
-		batch = [];
-		weight = 0;
-	};
-	const add = (d: Doc, rules: number): void => {
-		// Each part starts with its own newline+tab; a blank line separates parts like `nft list`.
-		batch.push(out.length + batch.length > 0 ? [hardline, hardline, d] : [hardline, d]);
-		weight += rules + 1;
-		if (weight >= BATCH_RULES) flush();
-	};
-	for (const s of t.sets) add(setDoc(s), s.elems.length);
-	for (const c of t.chains) add(chainDoc(t.family, c), c.rules.length);
-	flush();
-	return `table ${t.family} ${t.name} {${out.join("")}\n}\n`;
+/** Collects lines (each ends with a newline in the output) and hands them on in pieces. */
+class Lines {
+	private buf: string[] = [];
+	constructor(private readonly write: (chunk: string) => void) {}
+	push(l: string): void {
+		this.buf.push(l);
+		if (this.buf.length >= PIECE_LINES) this.flush();
+	}
+	flush(): void {
+		if (this.buf.length === 0) return;
+		this.buf.push("");
+		this.write(this.buf.join("\n"));
+		this.buf = [];
+	}
 }
 
-export function emitText(ruleset: nft.Ruleset, opts: EmitTextOpts): string {
-	const out: string[] = [];
+/** `header {`, the body lines, `}`: one part of a table (chain, set, object). */
+function block(out: Lines, header: string, body: readonly string[]): void {
+	out.push(line("\t", header));
+	for (const b of body) out.push(line("\t\t", b));
+	out.push("\t}");
+}
+
+function chain(out: Lines, family: nft.Family, c: nft.Chain): void {
+	out.push(line("\t", `chain ${c.name} {`));
+	if (c.base !== undefined) out.push(line("\t\t", baseChainLine(family, c.base)));
+	for (const r of c.rules) out.push(line("\t\t", rule(r, family)));
+	out.push("\t}");
+}
+
+/** One table: its parts separated by a blank line, like `nft list ruleset`. */
+function table(out: Lines, t: nft.Table): void {
+	out.push(`table ${t.family} ${t.name} {`);
+	let first = true;
+	const next = (): void => {
+		if (!first) out.push("");
+		first = false;
+	};
+	for (const o of t.objects ?? []) {
+		next();
+		// `counter NAME {` … `}`: nft 1.0.6 reads object names only unquoted (lowering spells them so).
+		block(out, `${objectKeyword(o)} ${o.name} {`, objectLines(o));
+	}
+	for (const s of t.sets) {
+		next();
+		block(out, `${s.dataType !== undefined ? "map" : "set"} ${s.name} {`, setLines(s));
+	}
+	for (const c of t.chains) {
+		next();
+		chain(out, t.family, c);
+	}
+	out.push("}");
+}
+
+/** The ruleset as nft text, handed to `write` in pieces (in order; their concatenation is the text). */
+export function writeText(ruleset: nft.Ruleset, opts: EmitTextOpts, write: (chunk: string) => void): void {
 	switch (opts.preamble) {
 		case "none":
 			break;
 		case "flush":
-			out.push("flush ruleset\n");
+			write("flush ruleset\n");
 			break;
 		case "destroy":
 			// nft 1.0.6 has no `destroy`: create the table if missing, then delete it, so loading
 			// replaces exactly our tables and leaves every other table alone.
-			for (const t of ruleset.tables) out.push(`table ${t.family} ${t.name}\ndelete table ${t.family} ${t.name}\n`);
+			for (const t of ruleset.tables) write(`table ${t.family} ${t.name}\ndelete table ${t.family} ${t.name}\n`);
 			break;
 	}
+	const out = new Lines(write);
 	ruleset.tables.forEach((t, i) => {
-		if (i > 0 || out.length > 0) out.push("\n");
-		out.push(tableText(t));
+		if (i > 0 || opts.preamble !== "none") out.push("");
+		table(out, t);
 	});
+	out.flush();
+}
+
+export function emitText(ruleset: nft.Ruleset, opts: EmitTextOpts): string {
+	const out: string[] = [];
+	writeText(ruleset, opts, (s) => out.push(s));
 	return out.join("");
 }

@@ -45,6 +45,10 @@ export const CATALOGUE = {
 	unsupported_option: { severity: "error", summary: "an option of a supported extension that cannot be translated exactly" },
 	unsafe_string: { severity: "error", summary: "a string that cannot be written safely into nft syntax" },
 	inexpressible: { severity: "error", summary: "nftables has no construct for what this match or target does" },
+	// host state (--ipset, --nfacct)
+	host_object_missing: { severity: "error", summary: "a rule names an ipset or nfacct object the given host state lacks; the kernel refuses such a rule" },
+	assumed_host_state: { severity: "warning", summary: "the translation assumes host state the input does not show (e.g. an nfacct object without quota); pass the host's state to check it" },
+	renamed_object: { severity: "warning", summary: "a named counter or quota whose name nft cannot spell was renamed" },
 	// translation notes
 	rule_dropped_counters: { severity: "note", summary: "packet/byte counters were not kept (use --counters)" },
 	lossy_translation: { severity: "warning", summary: "a translation that differs from iptables in a documented, harmless way" },

@@ -251,6 +251,59 @@ export interface SpiMatch {
 	readonly reserved?: boolean;
 }
 
+/** One `--hbh-opts`/`--dst-opts` entry: option type and, when given, its length byte. */
+export interface OptSpec {
+	readonly type: number;
+	/** Absent: any length (iptables stores 0xff for "not given"). */
+	readonly len?: number;
+}
+
+/**
+ * -m hbh / -m dst (IPv6 Hop-by-Hop / Destination Options header, ip6t_hbh). No match without the
+ * header, also when negated.
+ */
+export interface OptsHdrMatch {
+	readonly kind: "hbh" | "dst";
+	/** Header length in BYTES as ip6t_hbh compares it ((Hdr Ext Len + 1) * 8). */
+	readonly len?: Neg<number>;
+	/** The header's first options, in order (strict walk). */
+	readonly opts?: readonly OptSpec[];
+}
+
+/** -m mh (IPv6 Mobility Header; needs -p mh): MH type interval 0..255. */
+export interface MhMatch {
+	readonly kind: "mh";
+	readonly type?: Neg<PortRange>;
+}
+
+/** -m ipcomp (needs -p ipcomp): the CPI compared as a 32-bit interval; --compres is ignored by the kernel. */
+export interface IpcompMatch {
+	readonly kind: "ipcomp";
+	readonly spi?: Neg<PortRange>;
+	readonly reserved?: boolean;
+}
+
+/** ip6t_ipv6header's header bits (MASK_*), as the kernel numbers them. */
+export const IPV6HEADER_MASK = { hop: 0x80, dst: 0x40, route: 0x20, frag: 0x10, auth: 0x08, esp: 0x04, none: 0x02, proto: 0x01 } as const;
+
+/**
+ * -m ipv6header --header LIST [--soft]: which headers the packet's chain has (IPV6HEADER_MASK bits).
+ * Soft: every listed one present (negated: every one absent); otherwise exactly the listed set
+ * (negated: any other set).
+ */
+export interface Ipv6HeaderMatch {
+	readonly kind: "ipv6header";
+	readonly headers: number;
+	readonly neg: boolean;
+	readonly soft: boolean;
+}
+
+/** -m tcpmss (needs -p tcp): the MSS option value interval 0..65535. */
+export interface TcpmssMatch {
+	readonly kind: "tcpmss";
+	readonly mss: Neg<PortRange>;
+}
+
 export interface SctpChunk {
 	readonly type: number;
 	/** Chunk flags the rule tests: (flags & mask) === value. */
@@ -393,6 +446,42 @@ export interface SocketMatch {
 	readonly restoreSkmark: boolean;
 }
 
+/**
+ * -m connbytes: the connection's accounting counters (nf_conn_acct), in the kernel's encoding of
+ * xt_connbytes_info.count: `!` swaps the ends, so from <= to means from <= x <= to and from > to
+ * means x < to or x > from (`! --connbytes 5:5` is therefore the same as `--connbytes 5:5`).
+ * A bare `--connbytes N` is N:2^64-1.
+ */
+export interface ConnbytesMatch {
+	readonly kind: "connbytes";
+	readonly from: bigint;
+	readonly to: bigint;
+	readonly dir: "original" | "reply" | "both";
+	readonly mode: "packets" | "bytes" | "avgpkt";
+}
+
+/** -m connlabel [!] --label BIT [--set]: bit BIT (0..127) of the connection's labels. */
+export interface ConnlabelMatch {
+	readonly kind: "connlabel";
+	readonly bit: number;
+	readonly neg: boolean;
+	/** --set: set the bit (then the match is true, or false when inverted). */
+	readonly set: boolean;
+}
+
+/**
+ * -m cluster: jhash of the connection's (or its master's) original source address, scaled to
+ * 0..totalNodes-1; matches when that bit of nodeMask is set (xor neg). --cluster-local-node K is
+ * nodeMask 1 << (K-1).
+ */
+export interface ClusterMatch {
+	readonly kind: "cluster";
+	readonly totalNodes: number;
+	readonly nodeMask: number;
+	readonly seed: number;
+	readonly neg: boolean;
+}
+
 // ----- stateful matches (recent, connlimit, hashlimit, quota, set): state lives across packets
 
 /**
@@ -511,6 +600,11 @@ export type Match =
 	| RtMatch
 	| FragMatch
 	| SpiMatch
+	| OptsHdrMatch
+	| MhMatch
+	| IpcompMatch
+	| TcpmssMatch
+	| Ipv6HeaderMatch
 	| SctpMatch
 	| DccpMatch
 	| DscpMatch
@@ -528,6 +622,9 @@ export type Match =
 	| CgroupMatch
 	| NfacctMatch
 	| SocketMatch
+	| ConnbytesMatch
+	| ConnlabelMatch
+	| ClusterMatch
 	| RecentMatch
 	| ConnlimitMatch
 	| HashlimitMatch
@@ -573,6 +670,12 @@ export interface NatFlags {
 	readonly persistent: boolean;
 }
 
+/** CONNMARK revision 2's shift of the computed mark: 1..31 bits (0 is no shift). */
+export interface MarkShift {
+	readonly dir: "left" | "right";
+	readonly bits: number;
+}
+
 export type LogLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 export type Target =
@@ -605,12 +708,22 @@ export type Target =
 	| { readonly kind: "redirect"; readonly ports?: PortRange; readonly flags: NatFlags }
 	/** MARK normalised to xmark: mark' = (mark & ~mask) ^ value. --set-mark v/m is xmark v/(m|v). */
 	| { readonly kind: "mark"; readonly value: number; readonly mask: number }
-	/** CONNMARK --set-xmark: ctmark' = (ctmark & ~mask) ^ value. */
-	| { readonly kind: "connmark-set"; readonly value: number; readonly mask: number }
-	/** CONNMARK --save-mark: ctmark' = (ctmark & ~ctmask) ^ (mark & nfmask). */
-	| { readonly kind: "connmark-save"; readonly nfmask: number; readonly ctmask: number }
-	/** CONNMARK --restore-mark: mark' = (mark & ~nfmask) ^ (ctmark & ctmask). */
-	| { readonly kind: "connmark-restore"; readonly nfmask: number; readonly ctmask: number }
+	/**
+	 * CONNMARK --set-xmark: ctmark' = (ctmark & ~mask) ^ value; with `shift` (revision 2,
+	 * --left-shift-mark / --right-shift-mark) the whole result is shifted.
+	 */
+	| { readonly kind: "connmark-set"; readonly value: number; readonly mask: number; readonly shift?: MarkShift }
+	/** CONNMARK --save-mark: ctmark' = (ctmark & ~ctmask) ^ ((mark & nfmask) shifted). */
+	| { readonly kind: "connmark-save"; readonly nfmask: number; readonly ctmask: number; readonly shift?: MarkShift }
+	/** CONNMARK --restore-mark: mark' = (mark & ~nfmask) ^ ((ctmark & ctmask) shifted). */
+	| { readonly kind: "connmark-restore"; readonly nfmask: number; readonly ctmask: number; readonly shift?: MarkShift }
+	/**
+	 * -j TEE --gateway ADDR [--oif DEV]: a copy of the packet is routed to ADDR (through DEV); the
+	 * packet itself goes on (non-terminal).
+	 */
+	| { readonly kind: "tee"; readonly fam: Fam; readonly gateway: bigint; readonly oif?: string }
+	/** -j TRACE (raw table): sets skb->nf_trace; non-terminal, changes nothing a rule matches on. */
+	| { readonly kind: "trace" }
 	| { readonly kind: "notrack" } // CT --notrack and NOTRACK
 	| { readonly kind: "tcpmss"; readonly mss: number | "pmtu" }
 	| {

@@ -62,6 +62,7 @@ export const PAYLOAD_FIELDS = {
 	"ip6 ecn": "ecn",
 	"ah spi": "integer",
 	"esp spi": "integer",
+	"comp cpi": "integer",
 	"dccp type": "dccp_pkttype",
 } as const satisfies Record<string, Datatype>;
 export type PayloadKey = keyof typeof PAYLOAD_FIELDS;
@@ -99,7 +100,13 @@ export type CtKey =
 	| "daddr"
 	| "proto-src"
 	| "proto-dst"
-	| "helper";
+	| "helper"
+	/** Accounting counters (64-bit); `dir` absent: both directions summed. */
+	| "bytes"
+	| "packets"
+	| "avgpkt"
+	/** The 128 label bits; compared as a bitmask (values are masks, printed as bit numbers). */
+	| "label";
 
 export type FibFlag = "saddr" | "daddr" | "mark" | "iif" | "oif";
 
@@ -118,15 +125,20 @@ export type Selector =
 	/** `tcp option maxseg size`; `option` is the option kind (2 = maxseg); `field` absent for exists/missing. */
 	| { readonly kind: "tcpopt"; readonly option: number; readonly field?: "size" }
 	/** IPv6 extension header field (`rt seg-left`); no field: presence only (`exthdr rt exists`). */
-	| { readonly kind: "exthdr"; readonly hdr: "rt" | "frag"; readonly field?: ExthdrField }
+	| { readonly kind: "exthdr"; readonly hdr: ExthdrName; readonly field?: ExthdrField }
 	| { readonly kind: "socket"; readonly key: "transparent" | "wildcard" }
 	| { readonly kind: "ipsec"; readonly dir: "in" | "out"; readonly key: "reqid" | "spi" }
 	/** `sctp chunk NAME` (exists/missing only). */
 	| { readonly kind: "sctpchunk"; readonly chunk: string }
 	/** `rt ipsec`: the route of an outgoing packet has an IPsec transform (exists/missing). */
-	| { readonly kind: "rtipsec" };
+	| { readonly kind: "rtipsec" }
+	/** `jhash KEY mod N seed S [offset O]`: reciprocal_scale(jhash(key bytes, seed), N) + O. */
+	| { readonly kind: "jhash"; readonly key: Selector; readonly mod: bigint; readonly seed: bigint; readonly offset?: bigint };
 
-export type ExthdrField = "type" | "seg-left" | "hdrlength" | "reserved" | "reserved2" | "frag-off" | "more-fragments" | "id";
+export type ExthdrField = "type" | "seg-left" | "hdrlength" | "reserved" | "reserved2" | "frag-off" | "more-fragments" | "id" | "nexthdr";
+
+/** IPv6 extension headers nft finds with ipv6_find_hdr (hbh/dst options, routing, fragment, mobility). */
+export type ExthdrName = "rt" | "frag" | "hbh" | "dst" | "mh";
 
 export type TcpOptionName = "eol" | "nop" | "maxseg" | "window" | "sack-perm" | "sack" | "timestamp";
 
@@ -176,7 +188,19 @@ export type Cond =
 			readonly stateful?: DynsetStateful;
 	  }
 	/** `quota [over] N bytes` (per rule), a statement that acts as a condition. */
-	| { readonly kind: "quota"; readonly bytes: bigint; readonly over: boolean };
+	| { readonly kind: "quota"; readonly bytes: bigint; readonly over: boolean }
+	/**
+	 * `counter name "x"` / `quota name "x"`: updates the table's named object at this point of the
+	 * rule (so only packets that passed the conditions before it count). A counter never stops the
+	 * rule; a quota does as its object says. Stateful: passes must neither merge nor drop it.
+	 */
+	| { readonly kind: "objref"; readonly type: Exclude<NamedObject["kind"], "ct-helper">; readonly name: string }
+	/**
+	 * A write in the middle of a rule (`ct label set 40`, `meta pkttype set host`): never stops the
+	 * rule; the conditions after it read the new value. `value` is the label mask / PACKET_* number.
+	 * Side effect: passes must neither merge, drop nor duplicate it.
+	 */
+	| { readonly kind: "side-set"; readonly key: "ct label" | "meta pkttype"; readonly value: bigint };
 
 /** The stateful expression attached to each element a dynset creates. */
 export type DynsetStateful =
@@ -196,15 +220,20 @@ export type Verdict =
 	| { readonly kind: "jump"; readonly chain: string }
 	| { readonly kind: "goto"; readonly chain: string };
 
-/** A mark value computed from a register: ((src & and) ^ xor) | or, constants only (nft 1.0.6). */
+/**
+ * A mark value computed from a register: ((src & and) ^ xor) | or, constants only (nft 1.0.6),
+ * then shifted by `shift` bits when given (`(ct mark & 0xff) << 8`; CONNMARK revision 2).
+ * `socket mark` is the SO_MARK of the packet's full socket (none: the rule stops).
+ */
 export type MarkSource =
 	| { readonly kind: "const"; readonly value: bigint }
 	| {
 			readonly kind: "bitwise";
-			readonly src: "meta mark" | "ct mark";
+			readonly src: "meta mark" | "ct mark" | "socket mark";
 			readonly and?: bigint;
 			readonly xor?: bigint;
 			readonly or?: bigint;
+			readonly shift?: { readonly op: "<<" | ">>"; readonly bits: number };
 	  };
 
 export type LogLevelName = "emerg" | "alert" | "crit" | "err" | "warn" | "notice" | "info" | "debug" | "audit";
@@ -278,6 +307,8 @@ export type Stmt =
 	/** `ip ttl set 64`, `ip dscp set cs1`: a constant into a header field (checksums follow). */
 	| { readonly kind: "payload-set"; readonly key: PayloadKey; readonly value: bigint }
 	| { readonly kind: "ct-zone-set"; readonly dir?: "original" | "reply"; readonly zone: bigint }
+	/** `ct helper set "NAME"`: the table's ct helper object NAME (a chain after conntrack). */
+	| { readonly kind: "ct-helper-set"; readonly name: string }
 	/** `tproxy [ip|ip6] to [addr][:port]`. */
 	| { readonly kind: "tproxy"; readonly fam: "ip" | "ip6"; readonly addr?: bigint; readonly port?: bigint }
 	/** `meta priority set major:minor` (skb->priority, a tc class id). */
@@ -298,6 +329,13 @@ export type Stmt =
 	 * connection one). Printed with its two guards after the rule's counter.
 	 */
 	| { readonly kind: "secmark-copy"; readonly to: "ct" | "meta" }
+	/**
+	 * `dup to ADDR [device "DEV"]` (TEE): a copy of the packet is routed to ADDR; the packet goes
+	 * on. nft 1.0.6 has no dup in inet tables (inet-fold keeps such tables apart).
+	 */
+	| { readonly kind: "dup"; readonly fam: "ip" | "ip6"; readonly addr: bigint; readonly device?: string }
+	/** `meta nftrace set 1` (TRACE). */
+	| { readonly kind: "nftrace" }
 	/** `synproxy [mss N] [wscale N] [timestamp] [sack-perm]`. */
 	| {
 			readonly kind: "synproxy";
@@ -361,11 +399,27 @@ export interface NamedSet {
 	readonly origins: readonly Span[];
 }
 
+/** Named stateful objects of a table (`counter NAME { }`, `quota NAME { over N bytes used M bytes }`). */
+export type NamedObject =
+	| { readonly kind: "counter"; readonly name: string; readonly packets?: bigint; readonly bytes?: bigint; readonly origins: readonly Span[] }
+	| { readonly kind: "quota"; readonly name: string; readonly bytes: bigint; readonly used: bigint; readonly over: boolean; readonly origins: readonly Span[] }
+	/** `ct helper NAME { type "HELPER" protocol tcp|udp; l3proto ip|ip6; }`. */
+	| {
+			readonly kind: "ct-helper";
+			readonly name: string;
+			readonly helper: string;
+			readonly proto: "tcp" | "udp";
+			readonly l3proto: "ip" | "ip6";
+			readonly origins: readonly Span[];
+	  };
+
 export interface Table {
 	readonly family: Family;
 	readonly name: string;
 	readonly chains: readonly Chain[];
 	readonly sets: readonly NamedSet[];
+	/** Absent or empty: the table declares no named objects. */
+	readonly objects?: readonly NamedObject[];
 	readonly origins: readonly Span[];
 }
 
@@ -410,7 +464,9 @@ export type Datatype =
 	| "time"
 	| "ct_helper"
 	| "realm"
-	| "devgroup";
+	| "devgroup"
+	/** `ct label`: values are masks of label bits, written as bit numbers. */
+	| "ct_label";
 
 export function datatypeOf(e: Expr): Datatype {
 	switch (e.kind) {
@@ -475,11 +531,18 @@ export function datatypeOf(e: Expr): Datatype {
 					return "inet_service";
 				case "helper":
 					return "ct_helper";
+				case "bytes":
+				case "packets":
+				case "avgpkt":
+					return "integer";
+				case "label":
+					return "ct_label";
 			}
 			break;
 		case "fib":
 			return e.result === "type" ? "fib_addrtype" : e.result === "oif" ? "iface_index" : "ifname";
 		case "numgen":
+		case "jhash":
 			return "integer";
 		case "tcpopt":
 			return "integer16";

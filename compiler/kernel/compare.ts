@@ -99,6 +99,8 @@ function expectedKey(o: PacketOutcome, input: Packet, tables: HostTables): strin
 		case "dropped":
 		case "queued":
 		case "unroutable":
+		// SYNPROXY scenarios are skipped by the plan; silent is what the replay's observer sees.
+		case "stolen":
 			return `${o.role}: silent`;
 		case "expired":
 			return `${o.role}: ${isIcmpError(input) ? "silent" : "expired"}`;

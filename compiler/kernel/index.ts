@@ -24,6 +24,7 @@ import { expectedKeys, kernelKeys, maskPorts, natChoosesPorts, parseDriverOutput
 import { KernelSetupError, kernelSupport, NsGroup, PYTHON, run, runIn, sweepStale } from "./netns.js";
 import { planReplay, type PlannedScenario } from "./plan.js";
 import { toRestore } from "./restore.js";
+import { nfacctNames } from "../sim/ipt/match/nfacct.js";
 import { buildTopology, OBSERVER_GROUPS, OBSERVER_TABLE, observerRuleset, type Topology } from "./topology.js";
 
 export { kernelSupport } from "./netns.js";
@@ -120,6 +121,12 @@ export function verifyKernel(oldText: string, newText: string, opts: KernelVerif
 		for (const t of [topo.old, topo.new]) {
 			const ob = runIn(t.hostNs, "nft", ["-f", "-"], observerRuleset());
 			if (!ob.ok) throw new KernelSetupError(`observer: ${ob.stderr.trim()}`);
+		}
+		// The kernel refuses -m nfacct of an object that does not exist: create each one the rules
+		// name, without quota (what the translation and the simulator assume without --nfacct).
+		for (const name of nfacctNames(prep.oldRuleset)) {
+			const na = runIn(topo.old.hostNs, "nfacct", ["add", name]);
+			if (!na.ok) return { kind: "unsupported", reason: `the rules use nfacct object ${JSON.stringify(name)} and \`nfacct add\` failed (apt-get install nfacct): ${na.stderr.trim()}` };
 		}
 		const restoreTool = restore.family === "ip6" ? "ip6tables-legacy-restore" : "iptables-legacy-restore";
 		const lo = runIn(topo.old.hostNs, restoreTool, [], restore.text);

@@ -103,6 +103,14 @@ export function planReplay(scenarios: readonly Scenario[], ctx: PlanContext): Pl
 			skip(scn, "queued (no NFQUEUE listener in the replay)");
 			continue;
 		}
+		if (fates.includes("stolen")) {
+			skip(scn, "taken over by SYNPROXY (its cookies and answers are not observed)");
+			continue;
+		}
+		if ([pred.old, pred.new].some((d) => d.entries[0]!.outcome.packets.some((p) => p.dups !== undefined))) {
+			skip(scn, "copied to a gateway by TEE / dup (the observer does not tell copies apart; the simulator compares them)");
+			continue;
+		}
 		// A flow's reply comes back from outside to where the first packet came from.
 		if (scn.kind === "flow") {
 			const bad = [pred.old, pred.new].some((d) => {

@@ -6,6 +6,7 @@ import type { Diagnostic } from "../ir/diagnostics.js";
 import type * as ipt from "../ir/ipt.js";
 import * as nft from "../ir/nft.js";
 import type { StatePlan, TableSets } from "./sets.js";
+import type { CtHelperPlan } from "./ct-helper-chain.js";
 
 export interface RuleCtx {
 	readonly fam: ipt.Fam;
@@ -24,6 +25,11 @@ export interface RuleCtx {
 	 * built-in) through jumps and gotos; computed on first use. Absent: only built-ins are known.
 	 */
 	readonly reachedFrom?: (chain: string) => ReadonlySet<ipt.BuiltinChain>;
+	/**
+	 * raw tables with CT --helper rules: the plan (ct-helper-chain.ts) and whether the rule is
+	 * lowered for its own chain ("raw") or for the helper chain after conntrack ("helper").
+	 */
+	readonly ctHelper?: { readonly plan: CtHelperPlan; readonly stage: "raw" | "helper" };
 }
 
 /**

@@ -8,12 +8,15 @@
  * inside a net), ports of protocols without ports (ipset stores 0, nft would read other bytes),
  * adding from the packet path to interval sets (the kernel cannot), sets used from several tables
  * when rules also write them (an nft set belongs to one table; read-only sets are copied).
+ * With `ipset save` given, a set it lacks is an error (`host_object_missing`): the kernel refuses
+ * the rule. Without it, a set is only inferred when this ruleset fills it by -j SET.
  */
 import { diagnostic } from "../ir/diagnostics.js";
 import type { IpsetDecl, IpsetDim, IpsetElem, IpsetPart } from "../ir/ipset.js";
 import type * as ipt from "../ir/ipt.js";
 import * as nft from "../ir/nft.js";
 import { addrSelector, NEVER, one, ruleProto, type MatchOut, type RuleCtx } from "./context.js";
+import { wordSpan } from "./nfacct.js";
 import { refuse } from "./refuse.js";
 import { DYNAMIC_SET_SIZE, ipsetKey } from "./sets.js";
 
@@ -25,9 +28,21 @@ interface Resolved {
 	readonly inferred: boolean;
 }
 
-function resolve(ctx: RuleCtx, name: string, dirs: number): Resolved | undefined {
+function resolve(ctx: RuleCtx, name: string, dirs: number, option: string): Resolved | undefined {
 	const decl = ctx.plan.ipsets?.sets.get(name);
 	const use = ctx.plan.ipsetUse.get(ipsetKey(name));
+	// With the host's sets known, a set it lacks is what the kernel refuses (xt_set: -ENOENT).
+	if (ctx.plan.ipsets !== undefined && decl === undefined) {
+		ctx.diags.push(
+			diagnostic(
+				"host_object_missing",
+				`ipset ${JSON.stringify(name)} does not exist on the host; the kernel refuses this rule`,
+				wordSpan(ctx.rule, name, option),
+				"create the set first (`ipset create …`) and save again, or remove the rule",
+			),
+		);
+		return undefined;
+	}
 	if (decl !== undefined) {
 		if (decl.fam !== ctx.fam)
 			return refuse(ctx, "family_mismatch", `ipset ${name} is an IPv${decl.fam} set used in an IPv${ctx.fam} rule`, "ipset matches nothing here; use a set of this family");
@@ -158,7 +173,7 @@ function needsPortProto(ctx: RuleCtx, r: Resolved, written: boolean): boolean {
 export function lowerSetMatch(ctx: RuleCtx, m: ipt.SetMatch): MatchOut {
 	if (m.counterChecks.length > 0)
 		return refuse(ctx, "inexpressible", `${m.counterChecks.join(", ")} compare the element's own counters; nft cannot read them in a rule`, "drop the counter conditions");
-	const r = resolve(ctx, m.name, m.dirs.length);
+	const r = resolve(ctx, m.name, m.dirs.length, "-set");
 	if (r === undefined) return undefined;
 	if (m.dirs.length < r.decl.dims.length) {
 		// ipset refuses to test with fewer directions than the set has dimensions: no match.
@@ -180,7 +195,7 @@ export function lowerSetTarget(ctx: RuleCtx, t: Extract<ipt.Target, { kind: "ips
 	const out: nft.Cond[] = [];
 	for (const [op, ref] of [["add", t.add], ["delete", t.del]] as const) {
 		if (ref === undefined) continue;
-		const r = resolve(ctx, ref.name, ref.dirs.length);
+		const r = resolve(ctx, ref.name, ref.dirs.length, op === "add" ? "--add-set" : "--del-set");
 		if (r === undefined) return undefined;
 		// ipset ignores an add/del with fewer directions than dimensions.
 		if (ref.dirs.length < r.decl.dims.length) continue;

@@ -46,6 +46,14 @@ import { lowerSpi } from "./spi.js";
 import { lowerString } from "./string.js";
 import { lowerTime } from "./time.js";
 import { lowerTos } from "./tos.js";
+import { lowerConnbytes } from "./connbytes.js";
+import { lowerConnlabel } from "./connlabel.js";
+import { lowerCluster } from "./cluster.js";
+import { lowerOptsHdr } from "./hbh.js";
+import { lowerMh } from "./mh.js";
+import { lowerIpcomp } from "./ipcomp.js";
+import { lowerTcpmssMatch } from "./tcpmss-match.js";
+import { lowerIpv6header } from "./ipv6header.js";
 
 export function lowerMatch(ctx: RuleCtx, m: ipt.Match): MatchOut {
 	switch (m.kind) {
@@ -93,6 +101,17 @@ export function lowerMatch(ctx: RuleCtx, m: ipt.Match): MatchOut {
 		case "ah":
 		case "esp":
 			return lowerSpi(ctx, m);
+		case "hbh":
+		case "dst":
+			return lowerOptsHdr(ctx, m);
+		case "mh":
+			return lowerMh(m);
+		case "ipcomp":
+			return lowerIpcomp(m);
+		case "tcpmss":
+			return lowerTcpmssMatch(m);
+		case "ipv6header":
+			return lowerIpv6header(ctx, m);
 		case "sctp":
 			return lowerSctp(ctx, m);
 		case "dccp":
@@ -137,6 +156,12 @@ export function lowerMatch(ctx: RuleCtx, m: ipt.Match): MatchOut {
 			return lowerQuota(m);
 		case "set":
 			return lowerSetMatch(ctx, m);
+		case "connbytes":
+			return lowerConnbytes(m);
+		case "connlabel":
+			return lowerConnlabel(ctx, m);
+		case "cluster":
+			return lowerCluster(ctx, m);
 		case "unknown":
 			// Normally filtered out before (rule.ts); kept exhaustive and safe.
 			ctx.diags.push(diagnostic("unsupported_extension", `match ${m.name} is not translated`, ctx.rule.span));

@@ -10,8 +10,13 @@
  *   rules), passes = `exists` and not that (two disjoint rules).
  * - IPv6: ip6t_rpfilter passes every packet from :: (nft_fib6 only ICMPv6 to link-scope addresses):
  *   `ip6 saddr != :: fib … missing` when inverted; `ip6 saddr ::` | `ip6 saddr != :: fib … exists`.
- * Refused: --loose (nft's `fib saddr oif` drops the loopback special case, which needs iif) and
- * --accept-local (nft_fib gives no interface for a local route).
+ * Refused: --accept-local (nft_fib gives no interface for a local route) and --loose. Loose mode
+ * passes when the route back to the source is UNICAST through any device. Its nearest nft form,
+ * `fib saddr [. mark] oif exists` (nft_fib4_eval keeps the loopback and 0.0.0.0 special cases
+ * without `. iif`), differs in two ways: it also passes sources whose route is BROADCAST (a subnet
+ * broadcast address of any device; excluding them with `fib saddr type broadcast` would wrongly
+ * fail such sources on loopback input, which xt_rpfilter always passes), and only `. iif` makes
+ * nft_fib look the route up in the input device's VRF (l3mdev), which xt_rpfilter always does.
  */
 import type * as ipt from "../ir/ipt.js";
 import * as nft from "../ir/nft.js";
@@ -19,7 +24,13 @@ import { addrSelector, type MatchOut, type RuleCtx } from "./context.js";
 import { refuse } from "./refuse.js";
 
 export function lowerRpfilter(ctx: RuleCtx, m: ipt.RpfilterMatch): MatchOut {
-	if (m.loose) return refuse(ctx, "unsupported_option", "rpfilter --loose cannot be expressed exactly in nft", "`fib saddr oif exists` is close but also rejects loopback traffic, which xt_rpfilter always accepts");
+	if (m.loose)
+		return refuse(
+			ctx,
+			"unsupported_option",
+			"rpfilter --loose cannot be expressed exactly in nft: `fib saddr oif exists` also passes sources whose route is a broadcast route, and without `. iif` it ignores the input device's VRF",
+			`on a host without VRFs, \`fib saddr${m.validmark ? " . mark" : ""} oif ${m.invert ? "missing" : "exists"}\` differs only for packets from subnet broadcast addresses`,
+		);
 	if (m.acceptLocal) return refuse(ctx, "inexpressible", "rpfilter --accept-local cannot be expressed in nft (fib returns no interface for local routes)");
 	const flags: nft.FibFlag[] = m.validmark ? ["saddr", "mark", "iif"] : ["saddr", "iif"];
 	const fib = (present: boolean): nft.Cond => ({ kind: "exists", left: { kind: "fib", flags, result: "oif" }, present });

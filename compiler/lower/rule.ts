@@ -6,18 +6,24 @@
 import { diagnostic } from "../ir/diagnostics.js";
 import type * as ipt from "../ir/ipt.js";
 import type * as nft from "../ir/nft.js";
+import type { NfacctCatalogue } from "../ir/nfacct.js";
 import type { IpsetCatalogue } from "../ir/ipset.js";
 import { assertNever } from "../ir/span.js";
 import { commentOf, lowerMatch } from "./matches.js";
 import { one, protoCond, transportName, type Alts, type RuleCtx } from "./context.js";
 import { product } from "./conntrack.js";
 import { lowerGeneric } from "./generic.js";
+import { planSkmark, stillNeeded } from "./socket.js";
 import { lowerTarget } from "./targets.js";
+import { clusterPreRules } from "./cluster.js";
+import { mhHotdropCond } from "./mh.js";
 
 export interface LowerOpts {
 	readonly counters: boolean;
 	/** `ipset save` of the host, for -m set / -j SET. */
 	readonly ipsets?: IpsetCatalogue;
+	/** `nfacct list` of the host, for -m nfacct. */
+	readonly nfacct?: NfacctCatalogue;
 }
 
 export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
@@ -38,18 +44,37 @@ export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
 	}
 	const target = rule.target === undefined ? { conds: [], stmts: [] } : lowerTarget(ctx, rule.target);
 	if (failed || target === undefined) return [];
-	if (target.omit === true) return [];
+	if (target.omit === true || (target.countOnly === true && !opts.counters)) return [];
 
 	let rest: Alts = one();
 	for (const a of matchAlts) rest = product(rest, a);
 	const proto = protocolCond(ctx, rest);
 	alts = product(product(alts, proto === undefined ? one() : one(proto)), rest);
 	alts = product(alts, one(...target.conds));
+	// -m socket --restore-skmark writes the mark when the match succeeds (lower/socket.ts).
+	const skmark = planSkmark(ctx, generic, matchAlts, target.conds);
+	if (skmark.kind === "refused") return [];
 
+	const comment = commentOf(ctx);
+	const guard = hotdropGuard(ctx, generic, matchAlts, comment);
+	if (guard === undefined) return [];
+	// -m cluster rewrites the packet type before it tests anything: a rule in front (lower/cluster.ts).
+	const pre = clusterPreRules(ctx, generic, matchAlts);
+	if (pre === undefined) return [];
+	// The socket match's own rule: it sets the mark even where a later match can never be true.
+	const prelude: nft.Rule[] =
+		skmark.kind === "prelude" ? skmark.alts.map((conds) => ({ conds, stmts: [skmark.stmt], ...(comment !== undefined ? { comment } : {}), origins: [rule.span] })) : [];
 	if (alts.length === 0) {
 		ctx.diags.push(diagnostic("lossy_translation", "this rule can never match; it is left out", rule.span));
+		return [...guard, ...pre, ...prelude];
+	}
+	// Copies of a split rule could each update a named quota for one packet: its fate would change.
+	if (alts.length > 1 && alts[0]?.some((c) => c.kind === "objref" && c.type === "quota")) {
+		ctx.diags.push(diagnostic("inexpressible", "the rule needs several nft rules, and each would update the nfacct quota for the same packet", rule.span, "write the nfacct match as a rule of its own that jumps to a chain with the rest"));
 		return [];
 	}
+	if (alts.length > 1 && alts[0]?.some((c) => c.kind === "objref"))
+		ctx.diags.push(diagnostic("lossy_translation", "the rule was split in several nft rules; a packet that reaches the named counter in more than one copy is counted more than once", rule.span));
 	if (alts.length > 1 && alts[0]?.some((c) => c.kind === "limit" || c.kind === "quota" || (c.kind === "rel" && isStateful(c.left)))) {
 		ctx.diags.push(
 			diagnostic(
@@ -59,10 +84,9 @@ export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
 			),
 		);
 	}
-	const comment = commentOf(ctx);
-	const out: nft.Rule[] = [];
+	const out: nft.Rule[] = [...guard, ...pre, ...prelude];
 	alts.forEach((conds, i) => {
-		const stmts: nft.Stmt[] = [];
+		const stmts: nft.Stmt[] = skmark.kind === "inline" ? [skmark.stmt] : [];
 		if (opts.counters) {
 			// Input counters go to the first copy: together the copies count what the rule counted.
 			const c = rule.counters;
@@ -70,6 +94,7 @@ export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
 		}
 		stmts.push(...target.stmts);
 		if (conds.length === 0 && stmts.length === 0) return; // matches everything, does nothing
+		if (skmark.kind === "prelude" && !stillNeeded(conds, stmts)) return; // the prelude did it all
 		out.push({
 			conds,
 			stmts,
@@ -81,6 +106,33 @@ export function lowerRule(ctx: RuleCtx, opts: LowerOpts): nft.Rule[] {
 			out.push({ conds, stmts: [...target.fallback], ...(comment !== undefined ? { comment } : {}), origins: [rule.span] });
 	});
 	return out;
+}
+
+/**
+ * A match that drops packets on the spot (xt `hotdrop`) whatever the rule's target: a `drop` rule
+ * in front with the conditions that come before the match. Only -m mh needs one (an MH whose
+ * Payload Proto is not 59). Stateful conditions before it would run twice: refused.
+ */
+function hotdropGuard(ctx: RuleCtx, generic: Alts, matchAlts: readonly Alts[], comment: string | undefined): nft.Rule[] | undefined {
+	const i = ctx.rule.matches.findIndex((m) => m.kind === "mh");
+	if (i < 0) return [];
+	let g = generic;
+	for (const a of matchAlts.slice(0, i)) g = product(g, a);
+	// Conditions with an effect of their own (rate/quota state, set updates, named counters).
+	const effect = (c: nft.Cond): boolean => c.kind === "limit" || c.kind === "quota" || c.kind === "dynset" || c.kind === "objref" || c.kind === "side-set" || (c.kind === "rel" && isStateful(c.left));
+	if (g.some((conds) => conds.some(effect))) {
+		ctx.diags.push(
+			diagnostic(
+				"inexpressible",
+				"-m mh after a stateful match: xt_mh drops an MH whose Payload Proto is not 59 (IPPROTO_NONE), which needs a separate nft rule that would run the stateful match twice",
+				ctx.rule.span,
+				"put -m mh before the stateful match",
+			),
+		);
+		return undefined;
+	}
+	g = product(g, one(mhHotdropCond()));
+	return g.map((conds) => ({ conds, stmts: [{ kind: "verdict", verdict: { kind: "drop" } }], ...(comment !== undefined ? { comment } : {}), origins: [ctx.rule.span] }));
 }
 
 function isStateful(e: nft.Expr): boolean {
@@ -106,6 +158,8 @@ function protocolCond(ctx: RuleCtx, rest: Alts): nft.Cond | undefined {
 
 function headerName(fam: ipt.Fam, proto: number): string | undefined {
 	if (proto === 1 && fam === 4) return "icmp";
+	if (proto === 108) return "comp";
+	if (proto === 135 && fam === 6) return "mh";
 	if (proto === 58 && fam === 6) return "icmpv6";
 	if (proto === 50) return "esp";
 	if (proto === 51 && fam === 4) return "ah";
@@ -117,9 +171,12 @@ function loadsHeader(c: nft.Cond, hdr: string): boolean {
 		case "rel":
 			return exprLoads(c.left, hdr);
 		case "exists":
-			return exprLoads(c.left, hdr);
+			// `missing` is also true where the header cannot be loaded (other protocol).
+			return c.present && exprLoads(c.left, hdr);
 		case "limit":
 		case "quota":
+		case "objref":
+		case "side-set":
 			return false;
 		case "dynset":
 			// Kept explicit: the protocol must hold before the element is added.
@@ -141,6 +198,9 @@ function exprLoads(e: nft.Expr, hdr: string): boolean {
 			return hdr === "tcp";
 		case "sctpchunk":
 			return hdr === "sctp";
+		case "exthdr":
+			// ipv6_find_hdr() reaches the MH only as the transport header after the extension headers.
+			return e.hdr === "mh" && hdr === "mh";
 		default:
 			return false;
 	}

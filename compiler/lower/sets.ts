@@ -4,6 +4,7 @@
  * ipset, which --seconds its checks use, whether hashlimit rules sharing a name agree.
  */
 import type { IpsetCatalogue } from "../ir/ipset.js";
+import type { NfacctCatalogue } from "../ir/nfacct.js";
 import type * as ipt from "../ir/ipt.js";
 import type * as nft from "../ir/nft.js";
 
@@ -34,6 +35,26 @@ export class TableSets {
 
 	sets(): readonly nft.NamedSet[] {
 		return this.list;
+	}
+
+	private readonly objs: nft.NamedObject[] = [];
+	private readonly objNames = new Set<string>();
+	private readonly objByKey = new Map<string, string>();
+
+	/** The named object (counter, quota) for `key`, declared on first use as `make(name)`. */
+	object(key: string, name: string, make: (name: string) => nft.NamedObject): string {
+		const known = this.objByKey.get(key);
+		if (known !== undefined) return known;
+		let n = name;
+		for (let i = 2; this.objNames.has(n); i++) n = `${name}_${i}`;
+		this.objNames.add(n);
+		this.objByKey.set(key, n);
+		this.objs.push(make(n));
+		return n;
+	}
+
+	objects(): readonly nft.NamedObject[] {
+		return this.objs;
 	}
 }
 
@@ -75,6 +96,13 @@ export interface StatePlan {
 	readonly hashlimit: ReadonlyMap<string, HashlimitGroup>;
 	readonly ipsetUse: ReadonlyMap<string, IpsetUse>;
 	readonly ipsets: IpsetCatalogue | undefined;
+	/** The tables (`family name`) whose rules name each nfacct object. */
+	readonly nfacctUse: ReadonlyMap<string, ReadonlySet<string>>;
+	readonly nfacct: NfacctCatalogue | undefined;
+	/** --counters: named counters start at the listed nfacct counts. */
+	readonly keepCounters: boolean;
+	/** Warnings already given per nfacct object (`kind\0name`): one per object, not per rule. */
+	readonly nfacctWarned: Set<string>;
 }
 
 export const recentKey = (name: string): string => name;
@@ -101,7 +129,8 @@ export function recentClass(m: ipt.RecentMatch): number | "forever" | undefined 
 	}
 }
 
-export function planState(ruleset: ipt.Ruleset, ipsets: IpsetCatalogue | undefined): StatePlan {
+export function planState(ruleset: ipt.Ruleset, ipsets: IpsetCatalogue | undefined, nfacct?: NfacctCatalogue, keepCounters = false): StatePlan {
+	const nfacctUse = new Map<string, Set<string>>();
 	const recent = new Map<string, RecentList>();
 	const hashlimit = new Map<string, HashlimitGroup>();
 	const ipsetUse = new Map<string, { tables: Set<string>; written: boolean; dims: Set<number> }>();
@@ -133,6 +162,10 @@ export function planState(ruleset: ipt.Ruleset, ipsets: IpsetCatalogue | undefin
 						hashlimit.set(k, g);
 					} else if (m.kind === "set") {
 						useIpset(where, m.name, m.dirs.length, false);
+					} else if (m.kind === "nfacct") {
+						const u = nfacctUse.get(m.name) ?? new Set<string>();
+						u.add(where);
+						nfacctUse.set(m.name, u);
 					}
 				}
 				const tg = r.target;
@@ -142,5 +175,5 @@ export function planState(ruleset: ipt.Ruleset, ipsets: IpsetCatalogue | undefin
 				}
 			}
 	}
-	return { recent, hashlimit, ipsetUse, ipsets };
+	return { recent, hashlimit, ipsetUse, ipsets, nfacctUse, nfacct, keepCounters, nfacctWarned: new Set() };
 }

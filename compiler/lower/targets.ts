@@ -26,6 +26,8 @@ import { lowerHmark } from "./hmark.js";
 import { lowerConnsecmark, lowerSecmark } from "./secmark.js";
 import { lowerNetmap } from "./netmap.js";
 import { lowerTcpoptstrip } from "./tcpoptstrip.js";
+import { lowerTee } from "./tee.js";
+import { lowerTrace } from "./trace.js";
 
 export interface TargetOut {
 	/** Conditions the target needs in front of it (rare: TCPMSS's guard). */
@@ -35,6 +37,8 @@ export interface TargetOut {
 	readonly fallback?: readonly nft.Stmt[];
 	/** The rule is translated to nothing on purpose (CHECKSUM; a warning says so). */
 	readonly omit?: boolean;
+	/** The rule does nothing here; keep it only when it carries counters (CT --helper in raw). */
+	readonly countOnly?: boolean;
 }
 
 const just = (stmts: nft.Stmt[] | undefined): TargetOut | undefined => (stmts === undefined ? undefined : { conds: [], stmts });
@@ -73,7 +77,7 @@ export function lowerTarget(ctx: RuleCtx, t: ipt.Target): TargetOut | undefined 
 		case "hl-set":
 			return just(lowerHlTarget(ctx, t));
 		case "ct":
-			return just(lowerCtTarget(ctx, t));
+			return lowerCtTarget(ctx, t);
 		case "checksum-fill":
 			return { conds: [], stmts: lowerChecksum(ctx), omit: true };
 		case "dscp-set":
@@ -91,7 +95,7 @@ export function lowerTarget(ctx: RuleCtx, t: ipt.Target): TargetOut | undefined 
 			return conds === undefined ? undefined : { conds, stmts: [] };
 		}
 		case "synproxy":
-			return just(lowerSynproxy(ctx, t));
+			return lowerSynproxy(ctx, t);
 		case "netmap":
 			return just(lowerNetmap(ctx, t));
 		case "tcpoptstrip":
@@ -102,6 +106,10 @@ export function lowerTarget(ctx: RuleCtx, t: ipt.Target): TargetOut | undefined 
 			return just(lowerSecmark(ctx, t));
 		case "connsecmark":
 			return just(lowerConnsecmark(t));
+		case "tee":
+			return just(lowerTee(ctx, t));
+		case "trace":
+			return just(lowerTrace());
 		case "unknown":
 			ctx.diags.push(diagnostic("unsupported_extension", `target ${t.name} is not translated`, ctx.rule.span));
 			return undefined;

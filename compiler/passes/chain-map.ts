@@ -7,6 +7,7 @@
 import type * as nft from "../ir/nft.js";
 import type { Change, PassResult } from "./pass.js";
 import { unchanged } from "./pass.js";
+import type { WeakMarks } from "./caches.js";
 
 export type ChainRewrite = (chain: nft.Chain, table: nft.Table) => { readonly rules: readonly nft.Rule[]; readonly changes: readonly Change[] } | undefined;
 
@@ -16,7 +17,7 @@ export type ChainRewrite = (chain: nft.Chain, table: nft.Table) => { readonly ru
  * Only for rewrites whose answer depends on the chain's rules alone (not on the table's family or
  * other chains).
  */
-export type CleanCache = WeakSet<nft.Chain>;
+export type CleanCache = WeakMarks<nft.Chain>;
 
 export function mapChains(ruleset: nft.Ruleset, f: ChainRewrite, clean?: CleanCache): PassResult {
 	const changes: Change[] = [];

@@ -8,6 +8,7 @@ import type * as nft from "../ir/nft.js";
 import type { Change, Pass, PassResult } from "./pass.js";
 import { mapChains } from "./chain-map.js";
 import { isTerminal } from "./facts.js";
+import { WeakMarks } from "./caches.js";
 
 /** The index just past the first unconditional terminal rule, or undefined when there is none before the end. */
 export function liveLength(rules: readonly nft.Rule[]): number | undefined {
@@ -23,7 +24,7 @@ export function liveLength(rules: readonly nft.Rule[]): number | undefined {
  * on, so dead-rules, shadowed-rules and the next inline-chains run skip those (by object: chains
  * are immutable, and a pass that rewrites a chain makes a new one).
  */
-export const PRUNED = new WeakSet<nft.Chain>();
+export const PRUNED = new WeakMarks<nft.Chain>();
 
 function isBareReturn(r: nft.Rule): boolean {
 	const s = r.stmts[0];

@@ -228,6 +228,8 @@ function hasSideEffects(c: nft.Cond): boolean {
 		case "limit":
 		case "quota":
 		case "dynset":
+		case "objref":
+		case "side-set":
 			return true;
 		case "exists":
 			return false;

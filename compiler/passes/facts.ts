@@ -6,13 +6,14 @@
 import type * as nft from "../ir/nft.js";
 import { isVerdict } from "../ir/nft.js";
 import { assertNever } from "../ir/span.js";
+import { WeakCache } from "./caches.js";
 
 /** A stable text key for structural equality (bigints spelled out, property order as built). */
 export function keyOf(x: unknown): string {
 	return JSON.stringify(x, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
 }
 
-const condKeys = new WeakMap<nft.Cond, string>();
+const condKeys = new WeakCache<nft.Cond, string>();
 
 /** A condition's structural key, cached per node (passes share unchanged nodes, so most hits are free). */
 export function condKey(c: nft.Cond): string {
@@ -45,6 +46,8 @@ export function isStatefulCond(c: nft.Cond): boolean {
 		case "limit":
 		case "quota":
 		case "dynset":
+		case "objref":
+		case "side-set":
 			return true;
 		case "rel":
 			return exprIsRandom(c.left);
@@ -98,11 +101,14 @@ export function isTerminal(r: nft.Rule): boolean {
  * lines change nothing a rule can match on.
  */
 export function mayWrite(r: nft.Rule): boolean {
-	if (r.conds.some((c) => c.kind === "dynset")) return true;
+	if (r.conds.some((c) => c.kind === "dynset" || c.kind === "side-set")) return true;
 	for (const s of r.stmts) {
 		switch (s.kind) {
 			case "counter":
 			case "log":
+			// A copy to a gateway and the trace flag change nothing a later rule matches on.
+			case "dup":
+			case "nftrace":
 				break;
 			case "verdict":
 				if (s.verdict.kind === "jump" || s.verdict.kind === "goto") return true;
@@ -115,6 +121,7 @@ export function mayWrite(r: nft.Rule): boolean {
 			case "queue":
 			case "payload-set":
 			case "ct-zone-set":
+			case "ct-helper-set":
 			case "tproxy":
 			case "priority-set":
 			case "vmap":
@@ -148,7 +155,7 @@ export interface ChainRefs {
 }
 
 const NO_REFS: ChainRefs = { names: [], sets: [] };
-const CHAIN_REFS = new WeakMap<nft.Chain, ChainRefs>();
+const CHAIN_REFS = new WeakCache<nft.Chain, ChainRefs>();
 
 /** `jump X` as the rule's only statement: X, else undefined. */
 export function plainJump(r: nft.Rule): string | undefined {

@@ -141,6 +141,8 @@ function sameBase(x: nft.BaseChain | undefined, y: nft.BaseChain | undefined): b
 
 /** The inet table, or a reason the pair cannot fold. */
 function fold(v4: nft.Table, v6: nft.Table): nft.Table | string {
+	// nft 1.0.6 refuses `dup` in inet tables ("unsupported family").
+	if ([v4, v6].some((t) => t.chains.some((c) => c.rules.some((r) => r.stmts.some((x) => x.kind === "dup"))))) return "dup (TEE) is not available in inet tables";
 	const sets6 = new Map(v6.sets.map((s) => [s.name, s] as const));
 	const sets: nft.NamedSet[] = [...v4.sets];
 	for (const s of v4.sets) {
@@ -149,6 +151,15 @@ function fold(v4: nft.Table, v6: nft.Table): nft.Table | string {
 	}
 	const names4 = new Set(v4.sets.map((s) => s.name));
 	for (const s of v6.sets) if (!names4.has(s.name)) sets.push(s);
+
+	// Named objects (counters, quotas) of the same name become one: both families then update it.
+	const objects: nft.NamedObject[] = [...(v4.objects ?? [])];
+	const objs4 = new Map(objects.map((o) => [o.name, o] as const));
+	for (const o of v6.objects ?? []) {
+		const p = objs4.get(o.name);
+		if (p === undefined) objects.push(o);
+		else if (p.kind !== "counter" || keyOf({ ...p, origins: [] }) !== keyOf({ ...o, origins: [] })) return `object ${o.name} is stateful in both families`;
+	}
 
 	const chains6 = new Map(v6.chains.map((c) => [c.name, c] as const));
 	const chains: nft.Chain[] = [];
@@ -170,7 +181,7 @@ function fold(v4: nft.Table, v6: nft.Table): nft.Table | string {
 	}
 	const names = new Set(v4.chains.map((c) => c.name));
 	for (const c of v6.chains) if (!names.has(c.name)) chains.push(onlyOne(c, "ip6"));
-	return { family: "inet", name: v4.name, chains, sets, origins: [...v4.origins, ...v6.origins] };
+	return { family: "inet", name: v4.name, chains, sets, ...(objects.length > 0 ? { objects } : {}), origins: [...v4.origins, ...v6.origins] };
 }
 
 function run(ruleset: nft.Ruleset): PassResult {

@@ -70,7 +70,7 @@ function bodyAtCaller(body: nft.Rule): nft.Rule | null | undefined {
  * A rule that does nothing when it matches can go even with a limit, quota or random condition:
  * their state belongs to the rule and nothing else reads it. A dynset writes a set others read.
  */
-const writesSet = (r: nft.Rule): boolean => r.conds.some((c) => c.kind === "dynset");
+const writesSet = (r: nft.Rule): boolean => r.conds.some((c) => c.kind === "dynset" || c.kind === "side-set");
 
 /** `reason`: the text every change this shape makes cites (one string per chain, not per caller). */
 type Shape =
@@ -117,16 +117,15 @@ function inlineAt(r: nft.Rule, shape: Shape): nft.Rule[] | undefined {
 	switch (shape.kind) {
 		case "empty":
 			return writesSet(r) ? undefined : [];
-		case "single":
+		case "single": {
 			if (shape.rule === null) return writesSet(r) || shape.writesSet ? undefined : [];
-			return [
-				{
-					conds: [...r.conds, ...withoutRepeats(shape.rule.conds, r.conds)],
-					stmts: shape.rule.stmts,
-					...(shape.rule.comment !== undefined ? { comment: shape.rule.comment } : r.comment !== undefined ? { comment: r.comment } : {}),
-					origins: [...r.origins, ...shape.rule.origins],
-				},
-			];
+			// concat, not spreads: exact-size arrays, and kube-proxy inlines 40k of these.
+			const conds = r.conds.concat(withoutRepeats(shape.rule.conds, r.conds));
+			const stmts = shape.rule.stmts;
+			const comment = shape.rule.comment ?? r.comment;
+			const origins = r.origins.concat(shape.rule.origins);
+			return [comment !== undefined ? { conds, stmts, comment, origins } : { conds, stmts, origins }];
+		}
 		case "body":
 			return r.conds.length !== 0 ? undefined : [...shape.rules];
 		default:
@@ -140,7 +139,7 @@ function inlineAt(r: nft.Rule, shape: Shape): nft.Rule[] | undefined {
  * quota, random) are separate instances and always stay.
  */
 function withoutRepeats(conds: readonly nft.Cond[], caller: readonly nft.Cond[]): readonly nft.Cond[] {
-	if (caller.length === 0) return conds;
+	if (caller.length === 0 || conds.length === 0) return conds;
 	const have = new Set(caller.filter((c) => !isStatefulCond(c)).map(condKey));
 	return have.size === 0 ? conds : conds.filter((c) => isStatefulCond(c) || !have.has(condKey(c)));
 }

@@ -18,6 +18,7 @@ import type { Change } from "./pass.js";
 import { canSwap, fieldOf, isImmutableField, namesOverlap, normalise, ruleFacts, valueInterval } from "./disjoint.js";
 import type { RuleFacts } from "./disjoint.js";
 import { isTerminal } from "./facts.js";
+import { WeakCache } from "./caches.js";
 
 /** Rules that may sit between a group's first rule and a later member (see the header). */
 export const WINDOW = 64;
@@ -92,6 +93,8 @@ function keySelector(e: nft.Expr): nft.Selector | undefined {
 	if (e.kind !== "payload" && e.kind !== "meta" && e.kind !== "ct") return undefined;
 	if (e.kind === "meta" && (e.key === "random" || e.key === "time" || e.key === "hour" || e.key === "day" || e.key === "secpath")) return undefined;
 	if (e.kind === "ct" && (e.key === "expiration" || e.key === "helper")) return undefined;
+	// Host-endian 64-bit counters and the label bitmask: no set elements of those.
+	if (e.kind === "ct" && (e.key === "bytes" || e.key === "packets" || e.key === "avgpkt" || e.key === "label")) return undefined;
 	if (BITMASK_TYPES.has(nft.datatypeOf(e))) return undefined;
 	return e;
 }
@@ -103,7 +106,7 @@ function elementsOf(v: nft.Value): { elems: readonly nft.Value[]; comments: read
 }
 
 function stateful(c: nft.Cond): boolean {
-	if (c.kind === "limit" || c.kind === "quota" || c.kind === "dynset") return true;
+	if (c.kind === "limit" || c.kind === "quota" || c.kind === "dynset" || c.kind === "objref") return true;
 	if (c.kind !== "rel") return false;
 	const sels = c.left.kind === "concat" ? c.left.parts : c.left.kind === "and" ? [c.left.expr] : [c.left];
 	return sels.some((x) => x.kind === "numgen");
@@ -111,8 +114,8 @@ function stateful(c: nft.Cond): boolean {
 
 // Rules are immutable and the three merging passes see mostly the same rule objects: compute each
 // rule's view and facts once (kube-proxy: 90k rules after inlining).
-const VIEWS = new WeakMap<nft.Rule, RuleView | null>();
-const FACTS = new WeakMap<nft.Rule, RuleFacts>();
+const VIEWS = new WeakCache<nft.Rule, RuleView | null>();
+const FACTS = new WeakCache<nft.Rule, RuleFacts>();
 
 export function factsOf(r: nft.Rule): RuleFacts {
 	let f = FACTS.get(r);
@@ -486,8 +489,8 @@ function sharedKeys(rules: readonly nft.Rule[], key: (r: nft.Rule) => string | u
 }
 
 /** Per chain object and mode (passes hand unchanged chains on as they are): the shared coarse keys. */
-const SHARED_STMTS = new WeakMap<nft.Chain, ReadonlySet<string>>(); // set and concat: same key
-const SHARED: Record<MergeMode, WeakMap<nft.Chain, ReadonlySet<string>>> = { set: SHARED_STMTS, concat: SHARED_STMTS, vmap: new WeakMap() };
+const SHARED_STMTS = new WeakCache<nft.Chain, ReadonlySet<string>>(); // set and concat: same key
+const SHARED: Record<MergeMode, WeakCache<nft.Chain, ReadonlySet<string>>> = { set: SHARED_STMTS, concat: SHARED_STMTS, vmap: new WeakCache() };
 const NO_KEYS: ReadonlySet<string> = new Set();
 
 function sharedOf(c: nft.Chain, mode: MergeMode): ReadonlySet<string> {

@@ -18,6 +18,7 @@ import { numgenDispatch } from "./numgen-dispatch.js";
 import { redundantMatch } from "./redundant-match.js";
 import { shadowedRules } from "./shadowed-rules.js";
 import { unreachableChains } from "./unreachable-chains.js";
+import { dropPassCaches } from "./caches.js";
 
 export const PASSES: readonly Pass[] = [
 	// cleanup (part B). numgen-dispatch runs before inlining: inlining a statistic chain's closing
@@ -58,8 +59,13 @@ export interface OptimiseResult {
  */
 const PASS_TIMES = typeof process !== "undefined" && process.env.IPT2NFT_PASS_TIMES === "1";
 
-export function optimise(ruleset: nft.Ruleset, level: OptLevel, passes: readonly Pass[] = PASSES): OptimiseResult {
+/**
+ * `record`: keep every pass's changes in the result (false: only --explain reads them, and on
+ * kube-proxy rulesets they are 70k records holding the rules they replaced).
+ */
+export function optimise(ruleset: nft.Ruleset, level: OptLevel, passes: readonly Pass[] = PASSES, record = true): OptimiseResult {
 	const changes: Change[] = [];
+	let dropped = 0;
 	const diagnostics: Diagnostic[] = [];
 	let current = ruleset;
 	const start = PASS_TIMES ? performance.now() : 0;
@@ -71,9 +77,12 @@ export function optimise(ruleset: nft.Ruleset, level: OptLevel, passes: readonly
 		current = r.ruleset;
 		// Not push(...r.changes): a kube-proxy ruleset makes 60k+ changes in one pass, past the
 		// engine's argument limit.
-		for (const c of r.changes) changes.push(c);
+		if (record) for (const c of r.changes) changes.push(c);
+		else dropped += r.changes.length;
 		for (const d of r.diagnostics) diagnostics.push(d);
 	}
-	if (PASS_TIMES) process.stderr.write(`pass ${"total".padEnd(20)} ${(performance.now() - start).toFixed(1).padStart(8)} ms  ${changes.length} changes\n`);
+	// The caches hang off the final ruleset's nodes: let them go with the pipeline (caches.ts).
+	dropPassCaches();
+	if (PASS_TIMES) process.stderr.write(`pass ${"total".padEnd(20)} ${(performance.now() - start).toFixed(1).padStart(8)} ms  ${changes.length + dropped} changes\n`);
 	return { ruleset: current, changes, diagnostics };
 }

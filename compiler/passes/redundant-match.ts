@@ -16,6 +16,7 @@ import type { Change, Pass, PassResult } from "./pass.js";
 import { unchanged } from "./pass.js";
 import { mapChains } from "./chain-map.js";
 import { isStatefulCond } from "./facts.js";
+import { WeakMarks } from "./caches.js";
 
 /** The protocol number each transport payload implies (th implies none). */
 const IMPLIED: Partial<Record<nft.PayloadProto, bigint>> = {
@@ -102,7 +103,7 @@ export function simplifyRule(r: nft.Rule, family: nft.Family): nft.Rule | undefi
  * Chains with nothing to simplify, per family (`ip protocol` counts only in ip tables). The pass
  * runs twice; the second run looks only at chains the passes in between rebuilt.
  */
-const CLEAN = new Map<nft.Family, WeakSet<nft.Chain>>();
+const CLEAN = new Map<nft.Family, WeakMarks<nft.Chain>>();
 
 function rewrite(c: nft.Chain, t: nft.Table): { rules: nft.Rule[]; changes: Change[] } | undefined {
 	let rules: nft.Rule[] | undefined;
@@ -134,7 +135,7 @@ function run(ruleset: nft.Ruleset): PassResult {
 	let tables: nft.Table[] | undefined;
 	ruleset.tables.forEach((t, ti) => {
 		let clean = CLEAN.get(t.family);
-		if (clean === undefined) CLEAN.set(t.family, (clean = new WeakSet()));
+		if (clean === undefined) CLEAN.set(t.family, (clean = new WeakMarks()));
 		const r = mapChains({ tables: [t] }, rewrite, clean);
 		if (r.changes.length === 0) return;
 		for (const x of r.changes) changes.push(x);

@@ -9,30 +9,42 @@ import type { Change, Pass, PassResult } from "./pass.js";
 import { unchanged } from "./pass.js";
 import { chainRefs, setChainRefs } from "./facts.js";
 
-function reachable(t: nft.Table): Set<string> {
-	const byName = new Map<string, nft.Chain>();
-	for (const c of t.chains) byName.set(c.name, c);
+/**
+ * Per chain (by position): whether a base chain reaches its name. A name used twice is looked up
+ * as a lookup by name would find it (the last chain of that name); both chains count as reached.
+ * Indices and a byte array rather than sets of names: a kube-proxy table has 40k chains.
+ */
+function reachable(t: nft.Table): Uint8Array {
+	const n = t.chains.length;
+	const ids = new Map<string, number>();
+	for (let i = 0; i < n; i++) ids.set(t.chains[i]!.name, i);
 	const sets = new Map(t.sets.map((s) => [s.name, s] as const));
-	const seen = new Set<string>();
+	/** By the index a name finds (ids), so every chain of a reached name reads it via its own name. */
+	const seen = new Uint8Array(n);
+	const stack: number[] = [];
+	const visit = (name: string): void => {
+		const id = ids.get(name);
+		if (id !== undefined && seen[id] === 0) {
+			seen[id] = 1;
+			stack.push(id);
+		}
+	};
 	// Chains a named verdict map names stay even if no rule reads the map: the map needs them to load.
-	const stack: string[] = t.sets.flatMap(setChainRefs);
-	for (const c of t.chains) if (c.base !== undefined) stack.push(c.name);
+	for (const s of t.sets) for (const x of setChainRefs(s)) visit(x);
+	for (const c of t.chains) if (c.base !== undefined) visit(c.name);
 	// Each chain's references are cached per chain object (this runs twice over 100k-rule tables;
 	// the second time most chains are the same objects).
 	while (stack.length > 0) {
-		const n = stack.pop()!;
-		if (seen.has(n)) continue;
-		seen.add(n);
-		const c = byName.get(n);
-		if (c === undefined) continue;
-		const refs = chainRefs(c);
-		for (const x of refs.names) if (!seen.has(x)) stack.push(x);
+		const refs = chainRefs(t.chains[stack.pop()!]!);
+		for (const x of refs.names) visit(x);
 		for (const sn of refs.sets) {
 			const s = sets.get(sn);
-			if (s !== undefined) for (const x of setChainRefs(s)) stack.push(x);
+			if (s !== undefined) for (const x of setChainRefs(s)) visit(x);
 		}
 	}
-	return seen;
+	const live = new Uint8Array(n);
+	for (let i = 0; i < n; i++) live[i] = seen[ids.get(t.chains[i]!.name)!]!;
+	return live;
 }
 
 function run(ruleset: nft.Ruleset): PassResult {
@@ -43,7 +55,7 @@ function run(ruleset: nft.Ruleset): PassResult {
 		// whose chains are entered from rules we do not see. Keep those with rules.
 		const fragment = !t.chains.some((c) => c.base !== undefined && c.rules.length > 0);
 		const live = reachable(t);
-		const gone = t.chains.filter((c) => c.base === undefined && !live.has(c.name) && !(fragment && c.rules.length > 0));
+		const gone = t.chains.filter((c, i) => c.base === undefined && live[i] === 0 && !(fragment && c.rules.length > 0));
 		if (gone.length === 0) return t;
 		touched = true;
 		for (const c of gone)

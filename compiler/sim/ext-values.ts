@@ -1,6 +1,6 @@
 /**
  * Values for the packet's optional details (packet.ts: SPI, routing header, fragment id, DCCP type,
- * CPU, realm, cgroup, master helper, IPsec): the constants rulesets compare them with (both
+ * CPU, realm, cgroup, master helper, IPsec, options headers, MH, IPComp CPI, TCP MSS): the constants rulesets compare them with (both
  * boundary extractors add them) and the generator that puts them on corpus packets.
  * The generator draws from its own PRNG so packets of rulesets that use none of these details are
  * exactly what they were before these fields existed.
@@ -8,6 +8,7 @@
 import type { Fam } from "../ir/ipt.js";
 import type { Packet, SockInfo } from "./packet.js";
 import { Prng } from "./prng.js";
+import { addCtDetails, mergeCtExt, type CtExtValues } from "./ct-ext.js";
 
 export interface ExtValues {
 	spis: number[];
@@ -38,10 +39,22 @@ export interface ExtValues {
 	sockets: boolean;
 	/** Some rule asks about routing or fragment header details. */
 	exthdrs: boolean;
+	/** Some rule asks about IPv6 Hop-by-Hop / Destination Options headers; their raw Hdr Ext Len values. */
+	optsHdrs: boolean;
+	hbhLens: number[];
+	dstLens: number[];
+	/** Mobility Header types a rule compares with. */
+	mhTypes: number[];
+	/** IPComp CPIs a rule compares with. */
+	cpis: number[];
+	/** TCP MSS option values a rule compares with. */
+	msss: number[];
+	/** Conntrack counters, labels, cluster hashing (sim/ct-ext.ts); absent: no rule asks. */
+	ct?: CtExtValues;
 }
 
 export function emptyExt(): ExtValues {
-	return { spis: [], fragIds: [], rtTypes: [], rtSegsleft: [], rtHdrlens: [], dccpTypes: [], cpus: [], realms: [], cgroups: [], helpers: [], connCounts: [], dates: [], hours: [], clock: false, ipsec: false, listenPorts: [], listenAddrs: [], sockets: false, exthdrs: false };
+	return { spis: [], fragIds: [], rtTypes: [], rtSegsleft: [], rtHdrlens: [], dccpTypes: [], cpus: [], realms: [], cgroups: [], helpers: [], connCounts: [], dates: [], hours: [], clock: false, ipsec: false, listenPorts: [], listenAddrs: [], sockets: false, exthdrs: false, optsHdrs: false, hbhLens: [], dstLens: [], mhTypes: [], cpis: [], msss: [] };
 }
 
 const uniq = <T extends number | string>(xs: readonly T[]): T[] => [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -70,6 +83,12 @@ export function mergeExt(xs: readonly (ExtValues | undefined)[]): ExtValues | un
 		out.listenAddrs.push(...x.listenAddrs);
 		out.sockets ||= x.sockets;
 		out.exthdrs ||= x.exthdrs;
+		out.optsHdrs ||= x.optsHdrs;
+		out.hbhLens.push(...x.hbhLens);
+		out.dstLens.push(...x.dstLens);
+		out.mhTypes.push(...x.mhTypes);
+		out.cpis.push(...x.cpis);
+		out.msss.push(...x.msss);
 	}
 	return {
 		spis: uniq(out.spis),
@@ -91,7 +110,18 @@ export function mergeExt(xs: readonly (ExtValues | undefined)[]): ExtValues | un
 		listenAddrs: [...new Set(out.listenAddrs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
 		sockets: out.sockets,
 		exthdrs: out.exthdrs,
+		optsHdrs: out.optsHdrs,
+		hbhLens: uniq(out.hbhLens),
+		dstLens: uniq(out.dstLens),
+		mhTypes: uniq(out.mhTypes),
+		cpis: uniq(out.cpis),
+		msss: uniq(out.msss),
+		...withCt(mergeCtExt(present.map((x) => x.ct))),
 	};
+}
+
+function withCt(ct: CtExtValues | undefined): { ct?: CtExtValues } {
+	return ct === undefined ? {} : { ct };
 }
 
 /** Edges of a 32-bit interval (lo-1, lo, hi, hi+1), clamped. */
@@ -135,6 +165,17 @@ export class ExtGen {
 			if (r.chance(0.2)) out.fragRes = r.int(1, 255);
 			if (r.chance(0.2)) out.fragRes2 = r.int(1, 3);
 		}
+		if (fam === 6 && x.optsHdrs) {
+			if (r.chance(0.5)) out.hbhLen = pick(x.hbhLens, () => r.int(0, 4)) & 0xff;
+			if (r.chance(0.5)) out.dstLen = pick(x.dstLens, () => r.int(0, 4)) & 0xff;
+		}
+		if (proto === 135) {
+			out.mhType = pick(x.mhTypes, () => r.int(0, 12)) & 0xff;
+			// RFC 6275 wants Payload Proto 59; ip6t_mh drops any other value.
+			if (r.chance(0.15)) out.mhProto = r.pick([0, 6, 17, 58]);
+		}
+		if (proto === 108) out.cpi = pick(x.cpis, () => r.int(0, 0xffff)) & 0xffff;
+		if (proto === 6 && x.msss.length > 0) out.mss = pick(x.msss, () => r.int(536, 1460)) & 0xffff;
 		if (x.cpus.length > 0) out.cpu = pick(x.cpus, () => r.int(0, 7));
 		if (x.realms.length > 0) out.realm = pick(x.realms, () => r.int(0, 255));
 		if (x.cgroups.length > 0 && local) out.cgroup = pick(x.cgroups, () => r.u32());
@@ -168,6 +209,7 @@ export class ExtGen {
 	 */
 	finish(pkt: Packet): Packet {
 		const x = this.ext;
+		if (x?.ct !== undefined) addCtDetails(x.ct, this.rng, pkt);
 		if (x === undefined || !x.sockets || (pkt.proto !== 6 && pkt.proto !== 17)) return pkt;
 		const r = this.rng;
 		const sock = (): SockInfo => ({ transparent: r.chance(0.6), wildcard: r.chance(0.3), full: pkt.proto !== 6 || r.chance(0.8), mark: r.chance(0.5) ? 0 : r.int(1, 255) });

@@ -21,7 +21,12 @@ export type ChainOutcome =
 	 * tcp-reset (the nft side maps nft's icmp/icmpv6/icmpx codes onto these).
 	 */
 	| { readonly kind: "reject"; readonly with: string }
-	| { readonly kind: "queue"; readonly num: number; readonly bypass: boolean };
+	| { readonly kind: "queue"; readonly num: number; readonly bypass: boolean }
+	/**
+	 * The kernel took the packet over (NF_STOLEN, or a drop decided by the same kernel code on
+	 * both sides): `by` says what it does with it, e.g. SYNPROXY's SYN/ACK with its options.
+	 */
+	| { readonly kind: "stolen"; readonly by: string };
 
 /** NAT requested by a rule; the path applies it to the packet and records it in conntrack. */
 export type NatAction =
@@ -46,6 +51,17 @@ export interface LogLine {
 	readonly prefix: string;
 	/** syslog level for log, group for nflog. */
 	readonly level: number;
+}
+
+/**
+ * A copy of the packet routed to a gateway (xt_TEE, nft `dup`), as the packet was when copied;
+ * the packet itself goes on. The path records the hook.
+ */
+export interface DupAction {
+	readonly gateway: bigint;
+	/** --oif / `device`: the copy leaves through this device. */
+	readonly dev?: string;
+	readonly mark: number;
 }
 
 /** One rule (or policy) a packet hit, with where it came from. */
@@ -106,6 +122,8 @@ export interface EvalContext {
 	 */
 	readonly run?: number;
 	log(line: LogLine): void;
+	/** Optional: a rule sent a copy of the packet to a gateway (TEE, `dup`). Absent: not recorded. */
+	dup?(action: DupAction): void;
 	/** Called by a NAT rule; the evaluator then ends the chain with accept, as the kernel does. */
 	nat(action: NatAction): void;
 	/**

@@ -9,15 +9,17 @@
  * `icmp6-adm-prohibited`, ...); the nft evaluator maps `reject with ...` onto these names.
  */
 import { assertNever, formatSpan } from "../ir/span.js";
-import type { Fam } from "../ir/ipt.js";
+import type { Fam, PktType } from "../ir/ipt.js";
 import { formatAddr } from "./addr.js";
-import type { Hook, LogLine, TraceStep } from "./model.js";
+import type { DupAction, Hook, LogLine, TraceStep } from "./model.js";
 import type { CtState } from "./packet.js";
 
 export type Fate =
 	| { readonly kind: "dropped"; readonly hook: Hook; readonly chain: string }
 	| { readonly kind: "rejected"; readonly hook: Hook; readonly chain: string; readonly with: string }
 	| { readonly kind: "queued"; readonly hook: Hook; readonly chain: string; readonly num: number; readonly bypass: boolean }
+	/** Taken over by kernel code both sides share (SYNPROXY); `by` describes what it sends. */
+	| { readonly kind: "stolen"; readonly hook: Hook; readonly chain: string; readonly by: string }
 	| { readonly kind: "delivered" }
 	| { readonly kind: "forwarded"; readonly oif: string }
 	| { readonly kind: "sent"; readonly oif: string }
@@ -25,6 +27,11 @@ export type Fate =
 	| { readonly kind: "unroutable"; readonly hook: Hook | "routing"; readonly reason: string }
 	/** TTL / hop limit ran out while forwarding. */
 	| { readonly kind: "expired" };
+
+/** A copy sent to a gateway (TEE / `dup`), with the hook that sent it. */
+export interface DupLine extends DupAction {
+	readonly hook: Hook;
+}
 
 export interface PacketOutcome {
 	/** `first`, `reply`, `follow-up` within a flow; `packet` for a single packet. */
@@ -47,7 +54,15 @@ export interface PacketOutcome {
 	/** Security marks of the packet and of its connection; absent: 0. */
 	readonly secmark?: number;
 	readonly ctSecmark?: number;
+	/** The helper attached to the packet's connection itself (CT --helper, `ct helper set`); absent: none. */
+	readonly ctHelper?: string;
+	/** The connection's label bits (connlabel --set, `ct label set`); absent: none. */
+	readonly ctLabels?: bigint;
+	/** The packet type when a rule changed it (xt_cluster, `meta pkttype set`); absent: unchanged. */
+	readonly pkttype?: PktType;
 	readonly logs: readonly LogLine[];
+	/** Copies sent to gateways, in order (compared whatever the packet's own fate); absent: none. */
+	readonly dups?: readonly DupLine[];
 	/** Every rule and policy hit, with source spans (not compared). */
 	readonly trace: readonly TraceStep[];
 }
@@ -69,6 +84,8 @@ function fateKey(f: Fate): string {
 			return `rejected@${f.hook}:${f.with}`;
 		case "queued":
 			return `queued@${f.hook}:${f.num}${f.bypass ? "+bypass" : ""}`;
+		case "stolen":
+			return `stolen@${f.hook}:${f.by}`;
 		case "delivered":
 			return "delivered";
 		case "forwarded":
@@ -94,10 +111,18 @@ export function packetKey(o: PacketOutcome): string {
 		if (o.tcpOptions !== undefined) k += ` opts=${o.tcpOptions.join(",")}`;
 		if (o.secmark !== undefined) k += ` sec=${o.secmark}`;
 		if (o.ctSecmark !== undefined) k += ` ctsec=${o.ctSecmark}`;
+		if (o.ctHelper !== undefined) k += ` helper=${o.ctHelper}`;
+		if (o.ctLabels !== undefined) k += ` labels=${o.ctLabels.toString(16)}`;
+		if (o.pkttype !== undefined) k += ` pkttype=${o.pkttype}`;
 	} else if (o.fate.kind === "queued") {
 		k += ` m=${o.mark}`;
 	}
+	if (o.dups !== undefined) k += ` dups=[${o.dups.map(dupText).join(",")}]`;
 	return logs.length > 0 ? `${k} logs=[${logs}]` : k;
+}
+
+function dupText(d: DupLine): string {
+	return `${d.hook}>${d.gateway}${d.dev !== undefined ? `%${d.dev}` : ""} m=${d.mark}`;
 }
 
 export function outcomeKey(o: ScenarioOutcome): string {
@@ -150,6 +175,8 @@ export function formatFate(f: Fate): string {
 			return `rejected with ${f.with} in ${f.chain} (${f.hook})`;
 		case "queued":
 			return `queued to ${f.num}${f.bypass ? " (bypass)" : ""} in ${f.chain} (${f.hook})`;
+		case "stolen":
+			return `taken by ${f.by} in ${f.chain} (${f.hook})`;
 		case "delivered":
 			return "delivered locally";
 		case "forwarded":
@@ -183,8 +210,12 @@ export function formatPacketOutcome(o: PacketOutcome, opts: { trace?: boolean } 
 		if (o.tcpOptions !== undefined) head += ` tcp options [${o.tcpOptions.join(",")}]`;
 		if (o.secmark !== undefined) head += ` secmark ${o.secmark}`;
 		if (o.ctSecmark !== undefined) head += ` ct secmark ${o.ctSecmark}`;
+		if (o.ctHelper !== undefined) head += ` ct helper ${o.ctHelper}`;
+		if (o.ctLabels !== undefined) head += ` ct label 0x${o.ctLabels.toString(16)}`;
+		if (o.pkttype !== undefined) head += ` pkttype ${o.pkttype}`;
 	}
 	lines.push(head);
+	for (const d of o.dups ?? []) lines.push(`  copy to ${formatAddr(o.fam, d.gateway)}${d.dev !== undefined ? ` via ${d.dev}` : ""} in ${d.hook}${d.mark !== 0 ? ` mark 0x${d.mark.toString(16)}` : ""}`);
 	for (const l of o.logs) lines.push(`  ${l.kind === "log" ? `log level ${l.level}` : `nflog group ${l.level}`} prefix ${JSON.stringify(l.prefix)}`);
 	if (opts.trace ?? true) for (const t of o.trace) lines.push(`  ${formatStep(t)}`);
 	return lines.join("\n");

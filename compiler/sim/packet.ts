@@ -41,12 +41,45 @@ export interface CtInfo {
 	/** The connection's security mark (CONNSECMARK, `ct secmark`); absent: 0. */
 	secmark?: number;
 	/**
+	 * Accounting counters (nf_conn_acct) per direction, the current packet included (conntrack
+	 * counts it at -200). Absent: all 0. Both xt_connbytes and nft's `ct bytes` turn accounting
+	 * on when their rule loads, so the model gives every connection counters.
+	 */
+	acct?: CtAcct;
+	/** The 128 connection label bits (nf_conn_labels); absent: none set. */
+	labels?: bigint;
+	/** Original source address of the master connection (an expected connection's parent); absent: no master. */
+	masterSaddr?: bigint;
+	/**
 	 * The conntrack helper of the connection's MASTER (an expected/related connection's parent,
 	 * e.g. "ftp" for an FTP data connection): what xt_helper and nft `ct helper` both read.
 	 * Absent: no master or the master has no helper.
 	 */
 	helper?: string;
+	/**
+	 * A conntrack template is attached (raw table: CT, CT --zone/--helper, nft `ct zone set`,
+	 * before conntrack). The first template or NOTRACK wins: later ones do nothing. Absent: false.
+	 */
+	tmpl?: boolean;
+	/** The helper of the attached template (CT --helper); absent: none. */
+	tmplHelper?: string;
+	/**
+	 * The helper attached to this connection ITSELF (IPS_HELPER: from a CT --helper template when
+	 * conntrack creates the entry, or nft `ct helper set`). Not what `-m helper` / `ct helper`
+	 * read (those read `helper`, the master's); compared in the outcome. Absent: none.
+	 */
+	ownHelper?: string;
 }
+
+/** Packets and bytes (skb->len: the whole IP packet) per direction; u64 in the kernel. */
+export interface CtAcct {
+	readonly origPackets: bigint;
+	readonly origBytes: bigint;
+	readonly replyPackets: bigint;
+	readonly replyBytes: bigint;
+}
+
+export const ZERO_ACCT: CtAcct = { origPackets: 0n, origBytes: 0n, replyPackets: 0n, replyBytes: 0n };
 
 /** IPv6 routing header (the first one, as xt_rt and nft's `rt` find it). */
 export interface RoutingHeader {
@@ -132,7 +165,25 @@ export interface Packet {
 	connCount?: number;
 	/** Wall-clock time of the packet in ns since the epoch (UTC); absent: TIME_DEFAULT_NS. */
 	timeNs?: bigint;
+	/**
+	 * IPv6 Hop-by-Hop / Destination Options header (before any fragment header, so the kernel's
+	 * ipv6_find_hdr() finds it also in later fragments): its raw Hdr Ext Len field (8-octet units
+	 * after the first 8); absent: no such header. Well-formed (never truncated).
+	 */
+	hbhLen?: number;
+	dstLen?: number;
+	/** Mobility Header (proto 135) type; absent: 0. */
+	mhType?: number;
+	/** Mobility Header Payload Proto field; absent: 59 (IPPROTO_NONE, what RFC 6275 requires). */
+	mhProto?: number;
+	/** IPComp (proto 108) Compression Parameter Index, 16 bits; absent: 0. */
+	cpi?: number;
+	/** Value of the TCP MSS option (only meaningful when tcpOptions holds kind 2); absent: MSS_DEFAULT. */
+	mss?: number;
 }
+
+/** The MSS option value of a packet that gives none (Ethernet MTU 1500 - 40). */
+export const MSS_DEFAULT = 1460;
 
 /** A socket as the lookups see it. */
 export interface SockInfo {
@@ -169,7 +220,7 @@ export function clonePacket(p: Packet): Packet {
 	};
 }
 
-export const PROTO = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, sctp: 132, udplite: 136, dccp: 33 } as const;
+export const PROTO = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, sctp: 132, udplite: 136, dccp: 33, comp: 108, mh: 135 } as const;
 
 /** Protocols whose header starts with 16-bit source and destination ports. */
 export function hasPorts(proto: number): boolean {

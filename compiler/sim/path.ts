@@ -23,9 +23,9 @@ import type { Fam } from "../ir/ipt.js";
 import { V4_LOOPBACK, V6_LOOPBACK } from "./addr.js";
 import type { Chooser } from "./distribution.js";
 import { HostTables } from "./host.js";
-import type { EvalContext, Hook, Host, LogLine, NatAction, SimBaseChain, SimSide, TraceStep } from "./model.js";
-import type { Fate, PacketOutcome, ScenarioOutcome } from "./outcome.js";
-import { CT_STATUS, clonePacket, hasPorts, type CtState, type Packet, type Tuple } from "./packet.js";
+import type { DupAction, EvalContext, Hook, Host, LogLine, NatAction, SimBaseChain, SimSide, TraceStep } from "./model.js";
+import type { DupLine, Fate, PacketOutcome, ScenarioOutcome } from "./outcome.js";
+import { CT_STATUS, clonePacket, hasPorts, ZERO_ACCT, type CtAcct, type CtInfo, type CtState, type Packet, type Tuple } from "./packet.js";
 import type { Scenario } from "./scenario.js";
 
 type Manip = "dst" | "src";
@@ -48,6 +48,12 @@ interface Conn {
 	natDone: number;
 	/** The conntrack zone the entry lives in; lookups only find it from the same zone. */
 	zone: number;
+	/** Accounting counters before the current packet (conntrack adds each packet at -200). */
+	acct: CtAcct;
+	/** Connection label bits (ct label set / connlabel --set persist for the flow). */
+	labels: bigint;
+	/** The entry's own helper (IPS_HELPER): CT --helper template or nft `ct helper set`. */
+	ownHelper?: string;
 }
 
 /** What conntrack will say about a packet at -200. */
@@ -61,6 +67,12 @@ interface CtPlan {
 	readonly helper?: string;
 	/** The entry's security mark (single packets only). */
 	readonly secmark?: number;
+	/** Counters as the rules see them, this packet included (single packets only). */
+	readonly acct?: CtAcct;
+	/** Label bits (single packets only). */
+	readonly labels?: bigint;
+	/** The master connection's original source address (single packets only). */
+	readonly masterSaddr?: bigint;
 }
 
 const PRIO_CONNTRACK = -200;
@@ -120,6 +132,10 @@ class Ctx implements EvalContext {
 	}
 	log(line: LogLine): void {
 		this.logs.push(line);
+	}
+	dups: DupLine[] = [];
+	dup(action: DupAction): void {
+		this.dups.push({ ...action, hook: this.hook });
 	}
 	nat(action: NatAction): void {
 		this.pendingNat = action;
@@ -193,7 +209,7 @@ export class PacketPath {
 		const first = clonePacket(scn.pkt);
 		const s = first.ct;
 		if (scn.kind === "packet") {
-			const out = this.packet(first, "packet", { state: s.state, dir: s.dir, status: s.status, mark: s.mark, expire: s.expire, ...(s.helper !== undefined ? { helper: s.helper } : {}), ...(s.secmark !== undefined ? { secmark: s.secmark } : {}) }, undefined);
+			const out = this.packet(first, "packet", { state: s.state, dir: s.dir, status: s.status, mark: s.mark, expire: s.expire, ...(s.helper !== undefined ? { helper: s.helper } : {}), ...(s.secmark !== undefined ? { secmark: s.secmark } : {}), ...ctDetails(s) }, undefined);
 			return { packets: [out.outcome] };
 		}
 		const firstOut = this.packet(first, "first", { state: "new", dir: "original", status: 0, mark: 0, expire: s.expire }, undefined);
@@ -261,6 +277,8 @@ export class PacketPath {
 		this.plan = plan;
 		this.ctx.steps = [];
 		this.ctx.logs = [];
+		this.ctx.dups = [];
+		const pkttype = pkt.pkttype;
 		this.ctx.pendingNat = undefined;
 		// Before conntrack has seen it, a packet has no entry (iptables: INVALID).
 		pkt.ct = { state: "invalid", status: 0, mark: 0, dir: "original", expire: 0, zone: 0 };
@@ -274,8 +292,10 @@ export class PacketPath {
 			if (this.ctx.perPacket > st.max) st.max = this.ctx.perPacket;
 		}
 		if (this.conn) {
+			if (pkt.ct.ownHelper !== undefined) this.conn.ownHelper = pkt.ct.ownHelper;
 			this.conn.mark = pkt.ct.mark;
 			this.conn.secmark = pkt.ct.secmark ?? 0;
+			this.conn.labels = pkt.ct.labels ?? 0n;
 		}
 		const outcome: PacketOutcome = {
 			role,
@@ -295,7 +315,11 @@ export class PacketPath {
 			...(pkt.optionsStripped === true ? { tcpOptions: [...pkt.tcpOptions] } : {}),
 			...(pkt.secmark ? { secmark: pkt.secmark >>> 0 } : {}),
 			...(pkt.ct.secmark ? { ctSecmark: pkt.ct.secmark >>> 0 } : {}),
+			...(pkt.ct.ownHelper !== undefined ? { ctHelper: pkt.ct.ownHelper } : {}),
+			...(pkt.ct.labels ? { ctLabels: pkt.ct.labels } : {}),
+			...(pkt.pkttype !== pkttype ? { pkttype: pkt.pkttype } : {}),
 			logs: this.ctx.logs,
+			...(this.ctx.dups.length > 0 ? { dups: this.ctx.dups } : {}),
 			trace: this.ctx.steps,
 		};
 		return { outcome, pkt, conn: this.conn };
@@ -332,7 +356,12 @@ export class PacketPath {
 		const post = this.hook("postrouting", pkt);
 		if (post) return post.fate;
 		if (pkt.oif !== "lo") return { kind: "sent", oif: pkt.oif };
-		// Looped back: in again on lo, with the conntrack entry it already has.
+		// Looped back: in again on lo, with the conntrack entry it already has, which conntrack
+		// confirmed when the packet left postrouting (nft `ct helper set` then does nothing).
+		if (this.conn && this.attached && pkt.ct.state !== "untracked" && pkt.ct.state !== "invalid") {
+			this.conn.status |= CT_STATUS.confirmed;
+			pkt.ct.status |= CT_STATUS.confirmed;
+		}
 		pkt.iif = "lo";
 		pkt.oif = undefined;
 		pkt.srcMac = 0n;
@@ -385,6 +414,8 @@ export class PacketPath {
 				return { fate: { kind: "rejected", hook, chain: chain.label, with: r.with } };
 			case "queue":
 				return { fate: { kind: "queued", hook, chain: chain.label, num: r.num, bypass: r.bypass } };
+			case "stolen":
+				return { fate: { kind: "stolen", hook, chain: chain.label, by: r.by } };
 		}
 	}
 
@@ -415,6 +446,7 @@ export class PacketPath {
 				return;
 			}
 			this.conn = this.newConn(pkt, this.plan);
+			this.account(pkt, "original");
 			this.syncCt(pkt, state, "original");
 			return;
 		}
@@ -423,6 +455,7 @@ export class PacketPath {
 		} else {
 			this.conn.status = plan.status | (this.conn.status & (CT_STATUS.srcNat | CT_STATUS.dstNat | CT_STATUS.confirmed));
 		}
+		this.account(pkt, plan.dir);
 		this.syncCt(pkt, plan.state, plan.dir);
 	}
 
@@ -432,18 +465,33 @@ export class PacketPath {
 		const inv: Tuple = { saddr: t.daddr, daddr: t.saddr, proto: t.proto, sport: t.dport, dport: t.sport };
 		const orig = plan.dir === "original" ? t : inv;
 		const reply = plan.dir === "original" ? inv : t;
-		const conn: Conn = { orig: { ...orig }, reply: { ...reply }, status: plan.status, mark: plan.mark, secmark: plan.secmark ?? 0, natDone: 0, zone: pkt.ct.zone };
+		const conn: Conn = { orig: { ...orig }, reply: { ...reply }, status: plan.status, mark: plan.mark, secmark: plan.secmark ?? 0, natDone: 0, zone: pkt.ct.zone, acct: priorAcct(plan, pkt), labels: plan.labels ?? 0n };
 		// An entry that already saw traffic has its NAT set up (null bindings if nothing bound).
 		if (plan.state === "established") conn.natDone = MANIP_BIT.dst | MANIP_BIT.src;
 		if (plan.state === "related") conn.status |= CT_STATUS.expected;
+		// init_conntrack: a new entry takes the template's helper, unless an expectation made it
+		// (then the expectation decides) or the entry already existed (confirmed).
+		if (plan.state === "new" && (plan.status & CT_STATUS.confirmed) === 0 && pkt.ct.tmplHelper !== undefined) conn.ownHelper = pkt.ct.tmplHelper;
 		return conn;
+	}
+
+	/** nf_ct_acct_update: conntrack counts the packet (skb->len) in its direction. */
+	private account(pkt: Packet, dir: "original" | "reply"): void {
+		const c = this.conn!;
+		const len = BigInt(pkt.length);
+		const a = c.acct;
+		c.acct =
+			dir === "original"
+				? { ...a, origPackets: a.origPackets + 1n, origBytes: a.origBytes + len }
+				: { ...a, replyPackets: a.replyPackets + 1n, replyBytes: a.replyBytes + len };
 	}
 
 	private syncCt(pkt: Packet, state: CtState, dir: "original" | "reply"): void {
 		const c = this.conn!;
+		const master = this.plan!.masterSaddr;
 		const helper = this.plan!.helper;
 		// The entry keeps the zone of the template the packet carried into conntrack (CT --zone).
-		pkt.ct = { state, status: c.status, mark: c.mark, dir, orig: { ...c.orig }, reply: { ...c.reply }, expire: this.plan!.expire, zone: pkt.ct.zone, ...(helper !== undefined ? { helper } : {}), ...(c.secmark !== 0 ? { secmark: c.secmark } : {}) };
+		pkt.ct = { state, status: c.status, mark: c.mark, dir, orig: { ...c.orig }, reply: { ...c.reply }, expire: this.plan!.expire, zone: pkt.ct.zone, ...(helper !== undefined ? { helper } : {}), ...(c.secmark !== 0 ? { secmark: c.secmark } : {}), ...(c.ownHelper !== undefined ? { ownHelper: c.ownHelper } : {}), acct: c.acct, ...(c.labels !== 0n ? { labels: c.labels } : {}), ...(master !== undefined ? { masterSaddr: master } : {}) };
 	}
 
 	/** The NAT core at one hook: run nat chains for a first packet, then translate (nf_nat_packet). */
@@ -484,6 +532,8 @@ export class PacketPath {
 				return { fate: { kind: "rejected", hook, chain: chain.label, with: r.with } };
 			case "queue":
 				return { fate: { kind: "queued", hook, chain: chain.label, num: r.num, bypass: r.bypass } };
+			case "stolen":
+				return { fate: { kind: "stolen", hook, chain: chain.label, by: r.by } };
 		}
 	}
 
@@ -565,6 +615,21 @@ function netmapAddr(fam: Fam, addr: bigint, lo: bigint, hi: bigint): bigint {
 	const ones = fam === 4 ? 0xffffffffn : (1n << 128n) - 1n;
 	const netmask = ~(lo ^ hi) & ones;
 	return (addr & ~netmask & ones) | (lo & netmask);
+}
+
+/** The plan's optional conntrack details of a single packet (counters, labels, master). */
+function ctDetails(s: CtInfo): { acct?: CtAcct; labels?: bigint; masterSaddr?: bigint } {
+	return { ...(s.acct !== undefined ? { acct: s.acct } : {}), ...(s.labels !== undefined ? { labels: s.labels } : {}), ...(s.masterSaddr !== undefined ? { masterSaddr: s.masterSaddr } : {}) };
+}
+
+/** The counters before this packet: the plan's (which include it) minus its own share, not below 0. */
+function priorAcct(plan: CtPlan, pkt: Packet): CtAcct {
+	const a = plan.acct ?? ZERO_ACCT;
+	const sub = (x: bigint, y: bigint): bigint => (x > y ? x - y : 0n);
+	const len = BigInt(pkt.length);
+	return plan.dir === "original"
+		? { ...a, origPackets: sub(a.origPackets, 1n), origBytes: sub(a.origBytes, len) }
+		: { ...a, replyPackets: sub(a.replyPackets, 1n), replyBytes: sub(a.replyBytes, len) };
 }
 
 function passes(f: Fate): boolean {

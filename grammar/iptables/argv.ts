@@ -808,9 +808,11 @@ class Interpreter implements ExtContext {
 		const srcs: readonly (Neg<AddrMask> | undefined)[] = this.srcs === undefined ? [undefined] : this.srcs.list.map((a) => ({ value: a, neg: this.srcs!.neg }));
 		const dsts: readonly (Neg<AddrMask> | undefined)[] = this.dsts === undefined ? [undefined] : this.dsts.list.map((a) => ({ value: a, neg: this.dsts!.neg }));
 		const out: RuleBody[] = [];
+		// An exact-size copy: the list grew by push (room for 17), and 100k-rule inputs keep every rule.
+		const kept = matches.slice();
 		for (const s of srcs)
 			for (const d of dsts) {
-				const r: { -readonly [K in keyof RuleBody]: RuleBody[K] } = { matches };
+				const r: { -readonly [K in keyof RuleBody]: RuleBody[K] } = { matches: kept };
 				if (this.counters !== undefined) r.counters = this.counters;
 				if (this.iif !== undefined) r.iif = this.iif;
 				if (this.oif !== undefined) r.oif = this.oif;
@@ -836,7 +838,9 @@ function chainTarget(name: string, goto: boolean): Target {
 	const hit = chainTargets.get(key);
 	if (hit !== undefined) return hit;
 	if (chainTargets.size > 100_000) chainTargets.clear();
-	const t: Target = { kind: goto ? "goto" : "jump", chain: name };
+	// The interned name is the declared chain's own string (save.ts interns declarations): every
+	// later lookup of a jump target by name (jump checks, lowering, passes) compares by identity.
+	const t: Target = { kind: goto ? "goto" : "jump", chain: intern(name) };
 	chainTargets.set(key, t);
 	return t;
 }

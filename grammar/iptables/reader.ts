@@ -5,7 +5,8 @@
  * One reused chevrotain lexer and parser. The text is lexed in chunks of whole lines so memory
  * stays bounded on 100k-rule inputs; offsets are made absolute with the chunk base.
  */
-import { EmbeddedActionsParser, type IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
+import { EmbeddedActionsParser } from "../chevrotain.js";
 import {
 	allTokens,
 	Comment,

@@ -76,6 +76,17 @@ import { hmark } from "./target/HMARK.js";
 import { netmap } from "./target/NETMAP.js";
 import { secmark } from "./target/SECMARK.js";
 import { tcpoptstrip } from "./target/TCPOPTSTRIP.js";
+import { tee } from "./target/TEE.js";
+import { trace } from "./target/TRACE.js";
+import { hbh } from "./ext/hbh.js";
+import { dst } from "./ext/dst.js";
+import { mh } from "./ext/mh.js";
+import { ipcomp } from "./ext/ipcomp.js";
+import { tcpmssMatch } from "./ext/tcpmss.js";
+import { ipv6header } from "./ext/ipv6header.js";
+import { connbytes } from "./ext/connbytes.js";
+import { connlabel } from "./ext/connlabel.js";
+import { cluster } from "./ext/cluster.js";
 
 const MATCHES: readonly Extension<Match>[] = [
 	addrtype, comment, connmarkMatch, conntrack, icmp, icmp6, iprange, length, limit, mac, markMatch,
@@ -83,6 +94,8 @@ const MATCHES: readonly Extension<Match>[] = [
 	hl, ttl, rt, frag, ah, esp, sctp, dccp, dscp, tos, ecn, rpfilter, physdev, policy, time, stringMatch,
 	helper, devgroup, realm, cpu, cgroup, nfacct, socket,
 	recent, connlimit, hashlimit, quota, setMatch,
+	hbh, dst, mh, ipcomp, tcpmssMatch, ipv6header,
+	connbytes, connlabel, cluster,
 ];
 
 const TARGETS: readonly Extension<Target>[] = [
@@ -91,6 +104,7 @@ const TARGETS: readonly Extension<Target>[] = [
 	hlTarget, ttlTarget, checksum, dscpTarget, tosTarget, tproxy, classify, audit,
 	setTarget, synproxy,
 	netmap, tcpoptstrip, hmark, secmark, connsecmark,
+	tee, trace,
 ];
 
 function index<R>(exts: readonly Extension<R>[]): ReadonlyMap<string, Extension<R>> {
@@ -145,7 +159,9 @@ export function protocolMatchName(proto: number, fam: 4 | 6): string | undefined
 		case 51:
 			return "ah";
 		case 135:
-			return "mh";
+			return fam === 6 ? "mh" : undefined;
+		case 108:
+			return "ipcomp";
 		default:
 			return undefined;
 	}

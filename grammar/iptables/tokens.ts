@@ -6,7 +6,7 @@
  * lexer makes one match per word instead of two (measured ~2x faster on 150k-line inputs); the
  * reader skips the leading blanks when it makes words.
  */
-import { createToken, Lexer } from "chevrotain";
+import { createToken, Lexer } from "../chevrotain.js";
 
 /** Blanks, and in shell mode `\`-newline continuations, before a token. */
 const SAVE_LEAD = "[ \\t\\r\\f\\v]*";

@@ -19,18 +19,32 @@ export function isBad(x: unknown): x is Bad {
 	return x instanceof Bad;
 }
 
-/** strtoul with base 0 as iptables uses it: 0x… hex, 0… octal, else decimal; no sign. */
+/**
+ * strtoul with base 0 as iptables uses it (xtables_strtoui): 0x… hex, 0… octal, else decimal; no
+ * sign, nothing after the number. A leading 0 makes it octal, so "08" is refused like strtoul
+ * leaves "8" unread.
+ */
 export function parseUint(s: string, max: number): number | undefined {
 	if (s.length === 0) return undefined;
 	let v: number;
-	if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
-	else if (/^0[0-7]+$/.test(s)) v = parseInt(s.slice(1), 8);
-	else if (/^[0-9]+$/.test(s)) v = s.length > 15 ? Infinity : Number(s);
+	if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = s.length > 17 ? Infinity : parseInt(s.slice(2), 16);
+	else if (/^0[0-7]+$/.test(s)) v = s.length > 20 ? Infinity : parseInt(s.slice(1), 8);
+	else if (/^(?:0|[1-9][0-9]*)$/.test(s)) v = s.length > 15 ? Infinity : Number(s);
 	else return undefined;
 	return v <= max ? v : undefined;
 }
 
-/** Decimal only (ports, counts). */
+/** strtoull with base 0 (XTTYPE_UINT64: quota bytes, set counters), up to 2^64 - 1. */
+export function parseUint64(s: string): bigint | undefined {
+	let v: bigint;
+	if (/^0[xX][0-9a-fA-F]{1,16}$/.test(s)) v = BigInt(s);
+	else if (/^0[0-7]{1,22}$/.test(s)) v = BigInt(`0o${s.slice(1)}`);
+	else if (/^(?:0|[1-9][0-9]{0,19})$/.test(s)) v = BigInt(s);
+	else return undefined;
+	return v <= 0xffffffffffffffffn ? v : undefined;
+}
+
+/** Decimal only (rates, and numbers xtables reads with base 10). */
 export function parseDec(s: string, max: number): number | undefined {
 	if (!/^[0-9]{1,15}$/.test(s)) return undefined;
 	const v = Number(s);
@@ -122,7 +136,8 @@ export const PROTO_NAMES: ReadonlyMap<number, string> = new Map([
 
 export function parseProtocol(s: string): number | Bad {
 	const lower = s.toLowerCase();
-	const n = parseDec(lower, 255);
+	// xtables_parse_protocol: a number in any base strtoul knows (`-p 0x6` is tcp), then names.
+	const n = parseUint(lower, 255);
 	if (n !== undefined) return n;
 	if (Object.prototype.hasOwnProperty.call(PROTOCOLS, lower)) return PROTOCOLS[lower]!;
 	return new Bad("invalid_value", `unknown protocol "${s}"`, "use a protocol name from /etc/protocols or a number 0..255");
@@ -218,8 +233,10 @@ export function parseAddrMask(s: string, fam: Fam): AddrMask | Bad {
 		prefixLen = bits;
 	} else {
 		const m = s.slice(slash + 1);
-		const len = parseDec(m, bits);
-		if (len !== undefined && m.length <= 3) {
+		// A mask without dots (IPv4) or colons (IPv6) is a prefix length, base 0 like strtoul:
+		// "/010" is /8 and "/0x18" /24 to iptables.
+		const len = fam === 4 ? (m.includes(".") ? undefined : parseUint(m, bits)) : m.includes(":") ? undefined : parseUint(m, bits);
+		if (len !== undefined) {
 			prefixLen = len;
 			mask = prefixMask(len, fam);
 		} else {

@@ -31,6 +31,8 @@ export type Datatype =
 	| "ct_state"
 	| "ct_status"
 	| "ct_dir"
+	/** `ct label`: 128 bits; a written number N is bit N (a mask 1 << N). */
+	| "ct_label"
 	| "tcp_flag"
 	| "icmp_type"
 	| "icmp_code"
@@ -48,6 +50,7 @@ export type Datatype =
 	| "integer"
 	| "classid"
 	| "dccp_pkttype"
+	| "mh_type"
 	/** `meta time`: a date ("2020-01-29 00:00:00", read as UTC) or epoch seconds; the value is ns. */
 	| "date"
 	/** `meta hour`: "HH:MM[:SS]" (read as UTC), seconds since midnight. */
@@ -97,6 +100,9 @@ export interface NumgenExpr extends Typed {
 	readonly mode: "random" | "inc" | "jhash" | "symhash";
 	readonly mod: number;
 	readonly offset: number;
+	/** jhash: the hashed expression and the seed (absent: 0). */
+	readonly key?: NftExpr;
+	readonly seed?: number;
 }
 
 /** `tcp option NAME` (presence, width 1) or `tcp option NAME FIELD`. */
@@ -241,6 +247,8 @@ export interface CounterStmt extends Node {
 	readonly kind: "counter";
 	readonly packets?: bigint;
 	readonly bytes?: bigint;
+	/** `counter name X`: the table's named counter. */
+	readonly name?: string;
 }
 
 export interface LogStmt extends Node {
@@ -262,7 +270,31 @@ export interface LimitStmt extends Node {
 	readonly rate: bigint;
 	readonly unit: string;
 	readonly burst?: bigint;
+	/** `quota name X`: the table's named quota (over/rate/unit are its declaration's). */
+	readonly name?: string;
 }
+
+/** `ct helper NAME { type "ftp" protocol tcp; l3proto ip; }`: a conntrack helper to assign. */
+export interface NftCtHelper extends Node {
+	readonly name: string;
+	/** The kernel helper's name (`type "ftp"`). */
+	readonly type: string;
+	/** Layer-4 protocol number (nft allows tcp and udp). */
+	readonly protocol: number;
+	/** Absent: the table's family. */
+	readonly l3proto?: "ip" | "ip6" | "inet";
+}
+
+/** `ct helper set "NAME"`: assign the table's ct helper object NAME to a new connection. */
+export interface CtHelperSetStmt extends Node {
+	readonly kind: "ct-helper-set";
+	readonly name: string;
+}
+
+/** A table's named stateful object (`counter NAME { … }`, `quota NAME { … }`). */
+export type NftObject =
+	| { readonly kind: "counter"; readonly name: string; readonly span: Span }
+	| { readonly kind: "quota"; readonly name: string; readonly over: boolean; readonly bytes: bigint; readonly span: Span };
 
 export interface RejectStmt extends Node {
 	readonly kind: "reject";
@@ -301,6 +333,15 @@ export interface NatStmt extends Node {
 export interface TcpoptResetStmt extends Node {
 	readonly kind: "tcpopt-reset";
 	readonly option: number;
+}
+
+/** `synproxy [mss N] [wscale N] [timestamp] [sack-perm]` (inline, not a named synproxy object). */
+export interface SynproxyStmt extends Node {
+	readonly kind: "synproxy";
+	readonly mss?: number;
+	readonly wscale?: number;
+	readonly timestamp: boolean;
+	readonly sackPerm: boolean;
 }
 
 /** `meta mark set …`, `ct mark set …`, `meta nftrace set 1`, `ip dscp set …`, `ct zone set …`. */
@@ -346,7 +387,16 @@ export interface TproxyStmt extends Node {
 	readonly port?: number;
 }
 
+/** `dup to ADDR [device DEV]` (ip and ip6 tables): a copy of the packet goes to ADDR. */
+export interface DupStmt extends Node {
+	readonly kind: "dup";
+	readonly addr: bigint;
+	readonly device?: string;
+}
+
 export type NftStmt =
+	| CtHelperSetStmt
+	| DupStmt
 	| TproxyStmt
 	| DynsetStmt
 	| MatchStmt
@@ -361,7 +411,8 @@ export type NftStmt =
 	| NotrackStmt
 	| VmapStmt
 	| TcpmssStmt
-	| TcpoptResetStmt;
+	| TcpoptResetStmt
+	| SynproxyStmt;
 
 // ---------------------------------------------------------------------------------------------
 // Containers
@@ -406,6 +457,9 @@ export interface NftTable extends Node {
 	readonly name: string;
 	readonly chains: readonly NftChain[];
 	readonly sets: readonly NftSet[];
+	readonly objects?: readonly NftObject[];
+	/** `ct helper` objects; absent: none. */
+	readonly ctHelpers?: readonly NftCtHelper[];
 }
 
 export interface NftRuleset {

@@ -36,9 +36,7 @@ const PRIORITY_NAMES: ReadonlyMap<string, number> = new Map([
 const VERDICT_WORDS: ReadonlySet<string> = new Set(["accept", "drop", "continue", "return", "jump", "goto"]);
 /** Statements that are parsed but not modelled: reported as nft_unsupported. */
 const UNSUPPORTED_STMTS: ReadonlySet<string> = new Set([
-	"dup",
 	"fwd",
-	"synproxy",
 	"meter",
 	"add",
 	"update",
@@ -109,6 +107,9 @@ interface TableB {
 	span: Span;
 	chains: Map<string, ChainB>;
 	sets: Map<string, SetB>;
+	/** Named counters and quotas, keyed `counter NAME` / `quota NAME`. */
+	objects?: Map<string, A.NftObject>;
+	ctHelpers?: Map<string, A.NftCtHelper>;
 }
 interface PendingRef {
 	readonly table: TableB;
@@ -174,6 +175,8 @@ export class NftParser {
 					...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
 					elems: s.elems,
 				})),
+				...(t.objects !== undefined ? { objects: [...t.objects.values()] } : {}),
+				...(t.ctHelpers !== undefined ? { ctHelpers: [...t.ctHelpers.values()] } : {}),
 			})),
 		};
 		this.toks = [];
@@ -545,13 +548,22 @@ export class NftParser {
 			case "comment":
 				this.expect(T.Str, "a quoted comment");
 				return;
-			case "flowtable":
 			case "counter":
-			case "quota":
+			case "quota": {
+				const { name, tok } = this.name(`a ${t.image} name`);
+				this.objectDecl(tb, t.image, name, tok);
+				return;
+			}
+			case "flowtable":
 			case "ct":
 			case "limit":
 			case "secmark":
 			case "synproxy": {
+				if (t.image === "ct" && this.acceptWord("helper")) {
+					const { name, tok } = this.name("a ct helper name");
+					this.ctHelperDecl(tb, name, tok);
+					return;
+				}
 				this.diags.push(diagnostic("nft_unsupported", `table object "${t.image}" is not modelled by the simulator`, this.spanOf(t)));
 				while (!isTok(this.peek(), T.LBrace) && !this.atRuleEnd()) this.i++;
 				if (isTok(this.peek(), T.LBrace)) this.skipBlock();
@@ -560,6 +572,75 @@ export class NftParser {
 			default:
 				this.fail("nft_syntax_error", `unexpected "${t.image}" in a table`, t, "expected chain, set, map, flags or comment");
 		}
+	}
+
+	/** `ct helper NAME { type "HELPER" protocol tcp|udp [;] [l3proto ip|ip6|inet] }`. */
+	private ctHelperDecl(tb: TableB, name: string, tok: IToken): void {
+		this.expect(T.LBrace, '"{"');
+		let type: string | undefined;
+		let protocol: number | undefined;
+		let l3proto: "ip" | "ip6" | "inet" | undefined;
+		for (;;) {
+			this.skipSeparators();
+			if (isTok(this.peek(), T.RBrace)) break;
+			const w = this.word("type or l3proto");
+			if (w.image === "type") {
+				type = this.expect(T.Str, "a quoted helper name").image.slice(1, -1);
+				this.keyword("protocol");
+				const p = this.word("tcp or udp");
+				if (p.image !== "tcp" && p.image !== "udp") this.fail("nft_syntax_error", `expected tcp or udp, found "${p.image}"`, p);
+				protocol = p.image === "tcp" ? 6 : 17;
+			} else if (w.image === "l3proto") {
+				const f = this.word("ip, ip6 or inet");
+				if (f.image !== "ip" && f.image !== "ip6" && f.image !== "inet") this.fail("nft_syntax_error", `expected ip, ip6 or inet, found "${f.image}"`, f);
+				l3proto = f.image as "ip" | "ip6" | "inet";
+			} else {
+				this.fail("nft_unsupported", `"${w.image}" in a ct helper object is not modelled`, w);
+			}
+		}
+		this.expect(T.RBrace, '"}"');
+		if (type === undefined || protocol === undefined) return this.fail("nft_syntax_error", `ct helper ${name} needs \`type "NAME" protocol tcp|udp\``, tok);
+		(tb.ctHelpers ??= new Map()).set(name, { name, type, protocol, ...(l3proto !== undefined ? { l3proto } : {}), span: this.spanOf(tok) });
+	}
+
+	/** `counter NAME { [packets P bytes B] }`, `quota NAME { [over|until] N unit [used M unit] }`. */
+	private objectDecl(tb: TableB, kind: "counter" | "quota", name: string, tok: IToken): void {
+		this.expect(T.LBrace, '"{"');
+		this.skipSeparators();
+		let obj: A.NftObject;
+		if (kind === "counter") {
+			if (this.acceptWord("packets")) {
+				this.number("a packet count");
+				this.keyword("bytes");
+				this.number("a byte count");
+			}
+			obj = { kind: "counter", name, span: this.spanOf(tok) };
+		} else {
+			const over = this.acceptWord("over") !== undefined;
+			if (!over) this.acceptWord("until");
+			const bytes = this.quotaBytes();
+			if (this.acceptWord("used")) this.quotaBytes();
+			obj = { kind: "quota", name, over, bytes, span: this.spanOf(tok) };
+		}
+		this.skipSeparators();
+		this.expect(T.RBrace, '"}"');
+		(tb.objects ??= new Map()).set(`${kind} ${name}`, obj);
+	}
+
+	private quotaBytes(): bigint {
+		const n = BigInt(this.number("a byte count").tok.image);
+		const unit = this.word("bytes, kbytes or mbytes");
+		const mult = { bytes: 1n, kbytes: 1024n, mbytes: 1024n * 1024n }[unit.image];
+		if (mult === undefined) this.fail("nft_syntax_error", `expected bytes, kbytes or mbytes, found "${unit.image}"`, unit);
+		return n * mult!;
+	}
+
+	/** `counter name X` / `quota name X`: the table's object, which must be declared before. */
+	private objectRef(kind: "counter" | "quota"): A.NftObject {
+		const { name, tok } = this.name(`a ${kind} name`);
+		const obj = this.table?.objects?.get(`${kind} ${name}`);
+		if (obj === undefined) return this.fail("nft_undefined", `${kind} ${name} does not exist in this table`, tok);
+		return obj;
 	}
 
 	private getOrCreateChain(tb: TableB, name: string, at: IToken): ChainB {
@@ -1154,13 +1235,13 @@ export class NftParser {
 			}
 			case "jhash":
 			case "symhash": {
-				if (img === "jhash") this.concatExpr();
+				const key = img === "jhash" ? this.concatExpr() : undefined;
 				this.keyword("mod");
 				const mod = this.number("a modulus").value;
-				if (this.acceptWord("seed")) this.number("a seed");
+				const seed = this.acceptWord("seed") ? this.number("a seed").value : undefined;
 				const offset = this.acceptWord("offset") ? this.number("an offset").value : 0;
 				if (mod === 0) this.fail("nft_syntax_error", "hash modulus must be positive", this.last());
-				return { kind: "numgen", mode: img, mod, offset, dtype: "integer", width: 32, span: sp() };
+				return { kind: "numgen", mode: img, mod, offset, ...(key !== undefined ? { key } : {}), ...(seed !== undefined ? { seed } : {}), dtype: "integer", width: 32, span: sp() };
 			}
 			case "exthdr": {
 				const h = this.word("an extension header name");
@@ -1310,7 +1391,8 @@ export class NftParser {
 		switch (w) {
 			case "counter": {
 				this.i++;
-				if (this.acceptWord("name")) this.fail("nft_unsupported", "named counters are not modelled", this.last());
+				// A named counter counts and never stops the rule: like an anonymous one.
+				if (this.acceptWord("name")) return { kind: "counter", name: this.objectRef("counter").name, span: sp() };
 				if (this.acceptWord("packets")) {
 					const packets = BigInt(this.number("a packet count").tok.image);
 					this.keyword("bytes");
@@ -1337,6 +1419,19 @@ export class NftParser {
 			case "notrack":
 				this.i++;
 				return { kind: "notrack", span: sp() };
+			case "dup": {
+				this.i++;
+				this.keyword("to");
+				// nft 1.0.6 evaluates dup only in ip and ip6 tables ("unsupported family" elsewhere).
+				if (this.family !== "ip" && this.family !== "ip6") this.fail("nft_unsupported", `dup in ${this.family} tables is refused by nft 1.0.6 (unsupported family)`, t);
+				const a = this.word(`an ${this.family === "ip" ? "IPv4" : "IPv6"} address`);
+				const addr = this.family === "ip" ? parseIpv4(a.image) : parseIpv6(a.image);
+				if (addr === undefined) return this.fail("nft_syntax_error", `invalid dup address "${a.image}"`, a);
+				if (!this.acceptWord("device")) return { kind: "dup", addr, span: sp() };
+				const d = this.next("a device name");
+				if (d.tokenType !== T.Word && d.tokenType !== T.Str) return this.fail("nft_syntax_error", `expected a device name, found ${this.describe(d)}`, d);
+				return { kind: "dup", addr, device: d.tokenType === T.Str ? d.image.slice(1, -1) : d.image, span: sp() };
+			}
 			case "tproxy": {
 				this.i++;
 				let fam: "ip" | "ip6" | undefined;
@@ -1367,6 +1462,8 @@ export class NftParser {
 					return { kind: "tcpopt-reset", option, span: sp() };
 				}
 				return this.fail("nft_unsupported", `statement "${w}" is not modelled by the simulator`, t);
+			case "synproxy":
+				return this.synproxyStmt(t);
 			case "add":
 			case "update":
 			case "delete":
@@ -1377,6 +1474,36 @@ export class NftParser {
 				if (this.startsExpr(t)) return this.exprStmt();
 				return this.fail("nft_syntax_error", `unknown statement or expression "${w}"`, t);
 		}
+	}
+
+	/** `synproxy [mss N] [wscale N] [timestamp] [sack-perm]`; `synproxy name …` objects are not modelled. */
+	private synproxyStmt(kw: IToken): A.SynproxyStmt {
+		this.i++;
+		let mss: number | undefined;
+		let wscale: number | undefined;
+		let timestamp = false;
+		let sackPerm = false;
+		for (;;) {
+			const t = this.peek();
+			if (this.isWord(t, "mss") || this.isWord(t, "wscale")) {
+				this.i++;
+				const v = this.word("a number");
+				const n = /^\d{1,5}$/.test(v.image) ? Number(v.image) : NaN;
+				const max = t!.image === "mss" ? 65535 : 14;
+				if (!(n <= max)) return this.fail("nft_syntax_error", `invalid synproxy ${t!.image} "${v.image}"`, v);
+				if (t!.image === "mss") mss = n;
+				else wscale = n;
+			} else if (this.isWord(t, "timestamp")) {
+				this.i++;
+				timestamp = true;
+			} else if (this.isWord(t, "sack-perm")) {
+				this.i++;
+				sackPerm = true;
+			} else if (this.isWord(t, "name")) {
+				return this.fail("nft_unsupported", "synproxy objects (`synproxy name …`) are not modelled", t!);
+			} else break;
+		}
+		return { kind: "synproxy", ...(mss !== undefined ? { mss } : {}), ...(wscale !== undefined ? { wscale } : {}), timestamp, sackPerm, span: this.spanFrom(kw, this.last()) };
 	}
 
 	private verdict(): A.NftVerdict {
@@ -1406,6 +1533,11 @@ export class NftParser {
 		const nx = this.peek();
 		if (this.isWord(nx, "set")) {
 			this.i++;
+			if (left.kind === "ct" && left.key === "helper" && left.dir === undefined) {
+				const { name, tok } = this.name("a ct helper object name");
+				if (this.table?.ctHelpers?.has(name) !== true) this.fail("nft_undefined", `ct helper ${name} does not exist in this table`, tok);
+				return { kind: "ct-helper-set", name, span: sp() };
+			}
 			if (left.kind === "tcpopt" && left.name === "maxseg" && left.field === "size") {
 				if (this.acceptWord("rt")) {
 					this.keyword("mtu");
@@ -1637,6 +1769,12 @@ export class NftParser {
 
 	private quotaStmt(kw: IToken): A.LimitStmt {
 		this.i++;
+		if (this.acceptWord("name")) {
+			// A named quota decides like the anonymous quota its object declares (one shared state).
+			const q = this.objectRef("quota");
+			if (q.kind !== "quota") return this.fail("nft_undefined", `quota ${q.name} does not exist in this table`, kw);
+			return { kind: "limit", type: "quota", over: q.over, rate: q.bytes, unit: "bytes", name: q.name, span: this.spanFrom(kw, this.last()) };
+		}
 		const over = this.acceptWord("over") !== undefined;
 		this.acceptWord("until");
 		const n = this.number("a quota").tok.image;

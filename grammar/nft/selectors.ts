@@ -98,7 +98,7 @@ export const EXTHDR: Readonly<Record<string, Readonly<Record<string, FieldInfo>>
 		id: int(32),
 	},
 	dst: { nexthdr: f("inet_proto", 8), hdrlength: int(8) },
-	mh: { nexthdr: f("inet_proto", 8), hdrlength: int(8), type: int(8), reserved: int(8), checksum: int(16) },
+	mh: { nexthdr: f("inet_proto", 8), hdrlength: int(8), type: f("mh_type", 8), reserved: int(8), checksum: int(16) },
 };
 
 export const META: Readonly<Record<string, FieldInfo>> = {
@@ -175,7 +175,7 @@ export const CT: Readonly<Record<string, FieldInfo>> = {
 	"proto-src": port,
 	"proto-dst": port,
 	zone: int(16),
-	label: int(128),
+	label: f("ct_label", 128),
 	bytes: int(64),
 	packets: int(64),
 	avgpkt: int(64),

@@ -21,6 +21,7 @@ export const WIDTH: Readonly<Record<Datatype, number>> = {
 	ct_state: 32,
 	ct_status: 32,
 	ct_dir: 8,
+	ct_label: 128,
 	tcp_flag: 8,
 	icmp_type: 8,
 	icmp_code: 8,
@@ -38,6 +39,7 @@ export const WIDTH: Readonly<Record<Datatype, number>> = {
 	integer: 32,
 	classid: 32,
 	dccp_pkttype: 4,
+	mh_type: 8,
 	date: 64,
 	hour: 32,
 	day: 8,
@@ -46,7 +48,7 @@ export const WIDTH: Readonly<Record<Datatype, number>> = {
 
 /** Datatypes where a bare value is a "some bit set" test and `a,b` is a bit list. */
 export function isBitmask(t: Datatype): boolean {
-	return t === "ct_state" || t === "ct_status" || t === "tcp_flag";
+	return t === "ct_state" || t === "ct_status" || t === "tcp_flag" || t === "ct_label";
 }
 
 type Table = ReadonlyMap<string, number>;
@@ -257,6 +259,23 @@ export const DCCP_PKTTYPE = t({
 	syncack: 9,
 });
 
+/** Mobility Header types as nft names them (`nft describe mh type`). */
+export const MH_TYPE = t({
+	"binding-refresh-request": 0,
+	"home-test-init": 1,
+	"careof-test-init": 2,
+	"home-test": 3,
+	"careof-test": 4,
+	"binding-update": 5,
+	"binding-acknowledgement": 6,
+	"binding-error": 7,
+	"fast-binding-update": 8,
+	"fast-binding-acknowledgement": 9,
+	"fast-binding-advertisement": 10,
+	"experimental-mobility-header": 11,
+	"home-agent-switch-message": 12,
+});
+
 const SYMBOLS: Partial<Record<Datatype, Table>> = {
 	inet_proto: INET_PROTO,
 	inet_service: SERVICES,
@@ -278,6 +297,7 @@ const SYMBOLS: Partial<Record<Datatype, Table>> = {
 	dscp: DSCP,
 	boolean: BOOLEAN,
 	dccp_pkttype: DCCP_PKTTYPE,
+	mh_type: MH_TYPE,
 };
 
 export function symbolValue(dtype: Datatype, name: string): number | undefined {
@@ -422,6 +442,11 @@ function scalar(dtype: Datatype, width: number, s: string): bigint | undefined {
 			const i = DAYS.indexOf(s.toLowerCase());
 			if (i >= 0) return BigInt(i);
 			return /^[0-6]$/.test(s) ? BigInt(s) : undefined;
+		}
+		case "ct_label": {
+			// Bit numbers only: label names need the host's connlabel.conf.
+			if (!/^\d+$/.test(s) || Number(s) > 127) return undefined;
+			return 1n << BigInt(s);
 		}
 		case "classid": {
 			// tc handles: `none`, `root`, `major:minor` in hex.

@@ -5,7 +5,8 @@
  * its meaning is decoded later from the datatype of the expression it is compared with.
  * A lone `.`, `:`, `/` (followed by a blank) is punctuation: concatenation, map arrow, mask.
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "../chevrotain.js";
 
 export const Newline = createToken({ name: "Newline", pattern: /\r?\n/, line_breaks: true });
 export const Continuation = createToken({

@@ -27,6 +27,10 @@ const IPT_EXT = "test/compiler/sim/ipt/ext-match.test.ts";
 const TXLATE = "test/conformance/txlate-verify.test.ts";
 const NETMAP_SEM = "test/compiler/sim/ext/netmap-tcpoptstrip.test.ts";
 const NEW_TARGETS_GRAMMAR = "test/grammar/iptables/netmap-tcpoptstrip.test.ts";
+const CT_LOWER = "test/compiler/lower/ct-ext.test.ts";
+const CT_SEM = "test/compiler/sim/ext/ct-ext.test.ts";
+const MISC = "test/compiler/lower/misc-targets.test.ts, test/compiler/sim/ext/misc-targets.test.ts, test/grammar/iptables/misc-targets.test.ts";
+const EXTHDR = "test/compiler/lower/exthdr.test.ts, test/compiler/sim/ext/exthdr.test.ts, test/grammar/iptables/exthdr.test.ts";
 
 export const COVERAGE: readonly CoverageCase[] = [
 	// ----- matches
@@ -79,7 +83,7 @@ export const COVERAGE: readonly CoverageCase[] = [
 	{ ext: "cpu", kind: "match", rule: "-m cpu --cpu 1 -j ACCEPT", proof: `${GOLDEN_EXT}, ${SEM}` },
 	{ ext: "cgroup", kind: "match", chain: "OUTPUT", rule: "-m cgroup --cgroup 0x100001 -j ACCEPT", proof: `${GOLDEN_EXT}, ${SEM}` },
 	{ ext: "cgroup", kind: "match", chain: "OUTPUT", rule: "-m cgroup --path user.slice -j ACCEPT", proof: GOLDEN_EXT },
-	{ ext: "nfacct", kind: "match", rule: "-m nfacct --nfacct-name http -j ACCEPT", proof: GOLDEN_EXT },
+	{ ext: "nfacct", kind: "match", rule: "-m nfacct --nfacct-name http -j ACCEPT", proof: `${GOLDEN_EXT}, test/compiler/lower/nfacct.test.ts, test/compiler/sim/ext/nfacct.test.ts` },
 	{ ext: "socket", kind: "match", table: "mangle", chain: "PREROUTING", rule: "-m socket --transparent -j ACCEPT", proof: GOLDEN_EXT },
 	{ ext: "recent", kind: "match", rule: "-m recent --rcheck --seconds 60 --name SCAN -j DROP", proof: `${STATEFUL}, ${SEM}, ${IPT_EXT}` },
 	{ ext: "recent", kind: "match", rule: "-m recent --update --seconds 60 --hitcount 4 --name SCAN -j DROP", proof: STATEFUL },
@@ -87,6 +91,15 @@ export const COVERAGE: readonly CoverageCase[] = [
 	{ ext: "hashlimit", kind: "match", rule: "-m hashlimit --hashlimit-upto 10/sec --hashlimit-mode srcip --hashlimit-name h -j ACCEPT", proof: `${STATEFUL}, ${SEM}` },
 	{ ext: "quota", kind: "match", rule: "-m quota --quota 1000000 -j ACCEPT", proof: GOLDEN_EXT },
 	{ ext: "set", kind: "match", rule: "-m set --match-set blocked src -j DROP", proof: `${STATEFUL}, test/cli/translate-ipset.test.ts` },
+	{ ext: "hbh", kind: "match", fam: "ip6", rule: "-m hbh --hbh-len 16 -j DROP", proof: EXTHDR },
+	{ ext: "hbh", kind: "match", fam: "ip6", rule: "-m hbh --hbh-len 8 --hbh-opts 5:2 -j DROP", proof: EXTHDR },
+	{ ext: "dst", kind: "match", fam: "ip6", rule: "-m dst ! --dst-len 24 -j DROP", proof: EXTHDR },
+	{ ext: "mh", kind: "match", fam: "ip6", rule: "-p mh -m mh --mh-type binding-update -j ACCEPT", proof: EXTHDR },
+	{ ext: "ipcomp", kind: "match", rule: "-p ipcomp -m ipcomp --ipcompspi 0x12 -j ACCEPT", proof: EXTHDR },
+	{ ext: "tcpmss", kind: "match", rule: "-p tcp -m tcpmss --mss 1400:1500 -j DROP", proof: EXTHDR },
+	{ ext: "tcpmss", kind: "match", rule: "-p tcp -m tcpmss ! --mss 536 -j DROP", proof: EXTHDR },
+	{ ext: "ipv6header", kind: "match", fam: "ip6", rule: "-m ipv6header --header ipv6-route --soft -j DROP", proof: EXTHDR },
+	{ ext: "ipv6header", kind: "match", fam: "ip6", rule: "-m ipv6header --header hop-by-hop -j DROP", proof: EXTHDR },
 	// ----- targets
 	{ ext: "ACCEPT/DROP/RETURN", kind: "target", rule: "-j ACCEPT", proof: GOLDEN },
 	{ ext: "REJECT", kind: "target", rule: "-p tcp -j REJECT --reject-with tcp-reset", proof: `${GOLDEN}, ${IPT}` },
@@ -101,7 +114,8 @@ export const COVERAGE: readonly CoverageCase[] = [
 	{ ext: "REDIRECT", kind: "target", table: "nat", chain: "PREROUTING", rule: "-p tcp --dport 80 -j REDIRECT --to-ports 3128", proof: `${GOLDEN}, ${TXLATE}` },
 	{ ext: "NOTRACK", kind: "target", table: "raw", chain: "PREROUTING", rule: "-p udp --dport 53 -j NOTRACK", proof: GOLDEN },
 	{ ext: "CT", kind: "target", table: "raw", chain: "PREROUTING", rule: "-p udp --dport 53 -j CT --zone 1", proof: `${GOLDEN_EXT}, ${IPT_EXT}` },
-	{ ext: "CT", kind: "target", table: "raw", chain: "PREROUTING", rule: "-p tcp --dport 21 -j CT --helper ftp", proof: GOLDEN_EXT },
+	{ ext: "CT", kind: "target", table: "raw", chain: "PREROUTING", rule: "-p tcp --dport 21 -j CT --helper ftp", proof: `${GOLDEN_EXT}, test/compiler/lower/ct-helper.test.ts, test/compiler/sim/ext/ct-helper.test.ts, test/compiler/kernel/ct-helper.test.ts` },
+	{ ext: "CT", kind: "target", table: "raw", chain: "PREROUTING", rule: "-j CT --helper ftp", proof: "test/compiler/lower/ct-helper.test.ts" },
 	{ ext: "TCPMSS", kind: "target", table: "mangle", chain: "FORWARD", rule: "-p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu", proof: GOLDEN },
 	{ ext: "TTL", kind: "target", table: "mangle", chain: "PREROUTING", rule: "-j TTL --ttl-set 64", proof: GOLDEN_EXT },
 	{ ext: "TTL", kind: "target", table: "mangle", chain: "PREROUTING", rule: "-j TTL --ttl-dec 1", proof: GOLDEN_EXT },
@@ -121,15 +135,25 @@ export const COVERAGE: readonly CoverageCase[] = [
 	{ ext: "HMARK", kind: "target", table: "mangle", chain: "PREROUTING", rule: "-j HMARK --hmark-tuple src,dst,proto --hmark-rnd 0xcafe --hmark-mod 4 --hmark-offset 1", proof: `${GOLDEN_EXT}, ${NEW_TARGETS_GRAMMAR}` },
 	{ ext: "SECMARK", kind: "target", table: "security", chain: "INPUT", rule: "-p tcp --dport 22 -j SECMARK --selctx system_u:object_r:ssh_server_packet_t:s0", proof: `${GOLDEN_EXT}, ${NEW_TARGETS_GRAMMAR}` },
 	{ ext: "CONNSECMARK", kind: "target", table: "security", chain: "INPUT", rule: "-m state --state NEW -j CONNSECMARK --save", proof: `${GOLDEN_EXT}, ${NETMAP_SEM}` },
+	// ----- TEE, TRACE, CONNMARK shifts, socket --restore-skmark, base-0 numbers
+	{ ext: "TEE", kind: "target", table: "mangle", chain: "PREROUTING", rule: "-p tcp --dport 22 -j TEE --gateway 192.0.2.7", proof: MISC },
+	{ ext: "TEE", kind: "target", fam: "ip6", table: "mangle", chain: "PREROUTING", rule: "-j TEE --gateway fd00::7 --oif lo", proof: MISC },
+	{ ext: "TRACE", kind: "target", table: "raw", chain: "PREROUTING", rule: "-p tcp --dport 22 -j TRACE", proof: MISC },
+	{ ext: "CONNMARK", kind: "target", table: "mangle", chain: "PREROUTING", rule: "-j CONNMARK --set-mark 0x23/0x42 --right-shift-mark 5", proof: MISC },
+	{ ext: "CONNMARK", kind: "target", table: "mangle", chain: "PREROUTING", rule: "-j CONNMARK --save-mark --nfmask 0xff --left-shift-mark 8", proof: MISC },
+	{ ext: "socket", kind: "match", table: "mangle", chain: "PREROUTING", rule: "-m socket --transparent --nowildcard --restore-skmark -j ACCEPT", proof: MISC },
+	{ ext: "icmp", kind: "match", rule: "-p icmp -m icmp --icmp-type info-request -j DROP", proof: MISC },
+	{ ext: "length", kind: "match", rule: "-p icmp -m length --length 86:0xffff -j DROP", proof: MISC },
+	// ----- conntrack counters, labels, cluster hashing (test/compiler/lower/ct-ext.test.ts, test/compiler/sim/ext/ct-ext.test.ts)
+	{ ext: "connbytes", kind: "match", rule: "-m connbytes --connbytes 200:600 --connbytes-dir both --connbytes-mode bytes -j ACCEPT", proof: `${CT_LOWER}, ${CT_SEM}` },
+	{ ext: "connbytes", kind: "match", rule: "-m connbytes ! --connbytes 10 --connbytes-dir original --connbytes-mode packets -j DROP", proof: `${CT_LOWER}, ${CT_SEM}` },
+	{ ext: "connlabel", kind: "match", rule: "-m connlabel --label 40 --set -j ACCEPT", proof: `${CT_LOWER}, ${CT_SEM}` },
+	{ ext: "connlabel", kind: "match", rule: "-m connlabel ! --label 40 -j DROP", proof: `${CT_LOWER}, ${CT_SEM}` },
+	{ ext: "cluster", kind: "match", table: "mangle", chain: "PREROUTING", rule: "-i eth1 -m cluster --cluster-total-nodes 2 --cluster-local-node 1 --cluster-hash-seed 0xdeadbeef -j MARK --set-mark 0xffff", proof: `${CT_LOWER}, ${CT_SEM}` },
 ];
 
 /** Upstream extensions ipt2nft does not parse: rules using them are reported (unsupported_extension). */
 export const NOT_PARSED: readonly { readonly ext: string; readonly kind: "match" | "target"; readonly why: string }[] = [
-	{ ext: "connbytes", kind: "match", why: "`ct bytes/packets/avgpkt` would need the per-direction counters; not translated yet" },
-	{ ext: "connlabel", kind: "match", why: "`ct label` needs the host's connlabel.conf names; not translated yet" },
-	{ ext: "cluster", kind: "match", why: "`jhash ct original saddr mod N` differs in hash seed and function; not translated" },
-	{ ext: "mh / hbh / dst / ipv6header", kind: "match", why: "IPv6 mobility/options headers; not translated yet" },
-	{ ext: "tcpmss", kind: "match", why: "`tcp option maxseg size`; not translated yet" },
-	{ ext: "ipcomp / u32 / bpf / osf / ipvs / l2tp and other rarely used matches", kind: "match", why: "not translated yet" },
-	{ ext: "TEE / TRACE / ECN / IDLETIMER / LED / RATEEST / CLUSTERIP / DNPT / SNPT", kind: "target", why: "not translated yet" },
+	{ ext: "u32 / bpf / osf / ipvs / l2tp and other rarely used matches", kind: "match", why: "not translated yet" },
+	{ ext: "ECN / IDLETIMER / LED / RATEEST / CLUSTERIP / DNPT / SNPT", kind: "target", why: "not translated yet" },
 ];

@@ -37,7 +37,7 @@ function row(c: CoverageCase): string {
 		status = `error \`${e.code}\``;
 		sim = "-";
 	} else {
-		const lines = r.output.split("\n").filter((l) => /^\t\t[^\t]/.test(l) && !/^\t\t(type|size|flags|timeout|elements) /.test(l));
+		const lines = r.output.split("\n").filter((l) => /^\t\t[^\t]/.test(l) && !/^\t\t(type|size|flags|timeout|elements|l3proto) /.test(l));
 		form = lines.map((l) => `\`${l.trim()}\``).join("<br>") || "(no rule)";
 		status = warnings.length > 0 ? `exact, warns ${warnings.map((w) => `\`${w}\``).join(", ")}` : "exact";
 		const v = verifyTexts(text, r.output, { oldFile: "example.rules", newFile: "out.nft", packets: 400, conntrack: true, ...fam });

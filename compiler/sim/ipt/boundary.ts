@@ -21,6 +21,7 @@ import {
 import type { CtState } from "../packet.js";
 import type { HostHints, SubnetHint } from "../host.js";
 import { emptyExt, maskedEdges, u32Edges, type ExtValues } from "../ext-values.js";
+import { counterEdges, emptyCtExt, type CtExtValues } from "../ct-ext.js";
 
 export function iptBoundaryValues(rs: ipt.Ruleset): BoundaryValues {
 	const b = emptyBoundary();
@@ -182,6 +183,38 @@ function matchValues(
 			if (m.id) x.fragIds.push(...u32Edges(m.id.value.lo, m.id.value.hi));
 			return;
 		}
+		case "hbh":
+		case "dst": {
+			const x = ext(b);
+			x.optsHdrs = true;
+			// --hbh-len is in bytes: the raw lengths on both sides of it.
+			if (m.len) (m.kind === "hbh" ? x.hbhLens : x.dstLens).push(...[m.len.value / 8 - 2, m.len.value / 8 - 1, m.len.value / 8].filter((n) => Number.isInteger(n) && n >= 0 && n <= 255));
+			return;
+		}
+		case "mh": {
+			b.protos.push(135);
+			const x = ext(b);
+			if (m.type) x.mhTypes.push(...u32Edges(m.type.value.lo, m.type.value.hi).filter((n) => n <= 255));
+			return;
+		}
+		case "ipcomp": {
+			b.protos.push(108);
+			const x = ext(b);
+			if (m.spi) x.cpis.push(...u32Edges(m.spi.value.lo, m.spi.value.hi).filter((n) => n <= 0xffff), 0xffff);
+			return;
+		}
+		case "ipv6header": {
+			// Chains that end in ESP, "no next header" or AH, and every extension header the model has.
+			b.protos.push(50, 51, 59);
+			const x = ext(b);
+			x.optsHdrs = true;
+			x.exthdrs = true;
+			return;
+		}
+		case "tcpmss":
+			b.protos.push(6);
+			ext(b).msss.push(...u32Edges(m.mss.value.lo, m.mss.value.hi).filter((n) => n <= 0xffff));
+			return;
 		case "ah":
 		case "esp":
 			b.protos.push(m.kind === "esp" ? 50 : 51);
@@ -228,6 +261,19 @@ function matchValues(
 		case "socket":
 			ext(b).sockets = true;
 			return;
+		case "connbytes": {
+			const c = ctExt(b);
+			const lo = m.from < m.to ? m.from : m.to;
+			const hi = m.from < m.to ? m.to : m.from;
+			(m.mode === "packets" ? c.acctPackets : m.mode === "bytes" ? c.acctBytes : c.acctAvg).push(...counterEdges(lo, hi));
+			return;
+		}
+		case "connlabel":
+			ctExt(b).labelBits.push(m.bit);
+			return;
+		case "cluster":
+			ctExt(b).cluster = true;
+			return;
 		case "nfacct":
 		case "recent":
 		case "set":
@@ -244,6 +290,13 @@ function matchValues(
 		default:
 			return assertNever(m, "match");
 	}
+}
+
+/** The conntrack details' values (sim/ct-ext.ts), created on first use. */
+function ctExt(b: BoundaryValues): CtExtValues {
+	const x = ext(b);
+	x.ct ??= emptyCtExt();
+	return x.ct;
 }
 
 /** The boundary's optional-detail values, created on first use. */

@@ -12,7 +12,7 @@ import { diagnostic, type Diagnostic } from "../../ir/diagnostics.js";
 import type * as ipt from "../../ir/ipt.js";
 import { tablePriority, TABLE_CHAINS, type Fam } from "../../ir/ipt.js";
 import type { ChainOutcome, EvalContext, Hook, LogLine, NatAction, SimBaseChain, SimSide, TraceStep } from "../model.js";
-import { hasPorts, type Packet } from "../packet.js";
+import { hasPorts, MSS_DEFAULT, type Packet } from "../packet.js";
 import { compileMatch } from "./match/index.js";
 import { hasEntry } from "./match/conntrack.js";
 import * as T from "./targets.js";
@@ -204,7 +204,7 @@ function compileRule(
 ): CRule {
 	const plan = T.planTarget(r.target, table.name, fam);
 	const step: TraceStep = { side, chain: chain.label, rule: r.text, span: r.span, verdict: plan.verdict };
-	const cr = new CRule(step, { ...step, verdict: "DROP (hotdrop: TCP fragment at offset 1)" });
+	const cr = new CRule(step, { ...step, verdict: "DROP (hotdrop: a match dropped the packet, e.g. TCP fragment at offset 1, MH with Payload Proto != 59)" });
 	if (r.proto) {
 		cr.flags |= F_PROTO | (r.proto.neg ? F_PROTO_NEG : 0);
 		cr.proto = r.proto.value;
@@ -263,7 +263,7 @@ function compileRule(
 }
 
 /** Matches with an effect beyond their answer (state updates, random draws): keys must not skip them. */
-const EFFECTFUL: ReadonlySet<string> = new Set(["recent", "statistic", "hashlimit", "limit", "quota", "connlimit", "nfacct", "unknown"]);
+const EFFECTFUL: ReadonlySet<string> = new Set(["recent", "statistic", "hashlimit", "limit", "quota", "connlimit", "nfacct", "connlabel", "cluster", "unknown"]);
 
 /**
  * The single destination port a rule requires (`-p tcp -m tcp --dport N`), when no match with an
@@ -505,10 +505,12 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 					break walk;
 				case T.A_NOTRACK:
 					// Only before conntrack attached an entry (raw table); later it changes nothing.
-					if (pkt.ct.state === "invalid") pkt.ct.state = "untracked";
+					// xt_CT: ignored when a template came first (skb->_nfct already set).
+					if (pkt.ct.state === "invalid" && pkt.ct.tmpl !== true) pkt.ct.state = "untracked";
 					break;
 				case T.A_MSS:
-					if (pkt.proto === 6 && pkt.fragOffset === 0) pkt.mssClamp = r.mss;
+					// xt_TCPMSS never raises an existing MSS option (--set-mss); without one it adds one.
+					if (pkt.proto === 6 && pkt.fragOffset === 0 && !(typeof r.mss === "number" && pkt.tcpOptions.includes(2) && (pkt.mss ?? MSS_DEFAULT) <= r.mss)) pkt.mssClamp = r.mss;
 					break;
 				case T.A_HL:
 					pkt.ttl = r.mask === 0 ? r.value : r.mask === 1 ? Math.min(255, pkt.ttl + r.value) : Math.max(0, pkt.ttl - r.value);
@@ -520,7 +522,11 @@ function makeRunner(base: CChain, fam: Fam, depth: number): (pkt: Packet, ctx: E
 				}
 				case T.A_CT_ZONE:
 					// The conntrack template's zone: only a packet conntrack has not seen yet gets it.
-					if (pkt.ct.state === "invalid") pkt.ct.zone = r.value;
+					// The first template wins (xt_CT: skb->_nfct already set).
+					if (pkt.ct.state === "invalid" && pkt.ct.tmpl !== true) {
+						pkt.ct.zone = r.value;
+						pkt.ct.tmpl = true;
+					}
 					break;
 				case T.A_TOS: {
 					const tos = (((pkt.dscp << 2) | pkt.ecn) & ~r.mask) ^ r.value;

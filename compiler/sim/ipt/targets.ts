@@ -3,6 +3,8 @@ import type { Fam, Target } from "../../ir/ipt.js";
 import type { EvalContext } from "../model.js";
 import type { Packet } from "../packet.js";
 import { tproxySocket } from "../sockets.js";
+import { hasEntry } from "./match/conntrack.js";
+import { xtSynproxy } from "../synproxy.js";
 import { assertNever } from "../../ir/span.js";
 import type { ChainOutcome, LogLine, NatAction } from "../model.js";
 
@@ -86,11 +88,28 @@ export function planTarget(t: Target | undefined, table: string, fam: Fam): Targ
 		case "mark":
 			return { action: A_MARK, value: t.value >>> 0, mask: t.mask >>> 0, verdict: "MARK" };
 		case "connmark-set":
+			if (t.shift !== undefined) return connmarkShift(t);
 			return { action: A_CTMARK_SET, value: t.value >>> 0, mask: t.mask >>> 0, verdict: "CONNMARK set" };
 		case "connmark-save":
+			if (t.shift !== undefined) return connmarkShift(t);
 			return { action: A_CTMARK_SAVE, value: t.nfmask >>> 0, mask: t.ctmask >>> 0, verdict: "CONNMARK save" };
 		case "connmark-restore":
+			if (t.shift !== undefined) return connmarkShift(t);
 			return { action: A_CTMARK_RESTORE, value: t.nfmask >>> 0, mask: t.ctmask >>> 0, verdict: "CONNMARK restore" };
+		case "tee": {
+			// xt_TEE: nf_dup_ipv4/6 sends a copy; the packet goes on (XT_CONTINUE).
+			const { gateway, oif } = t;
+			const fn = (pkt: Packet, ctx: EvalContext): undefined => {
+				ctx.dup?.({ gateway, ...(oif !== undefined ? { dev: oif } : {}), mark: pkt.mark >>> 0 });
+				return undefined;
+			};
+			return { action: A_FN, fn, verdict: "TEE" };
+		}
+		case "trace": {
+			// skb->nf_trace changes nothing an outcome holds.
+			const plan: TargetPlan = { action: A_NONE, verdict: "TRACE" };
+			return table === "raw" ? plan : { ...plan, unsupported: "TRACE is only valid in the raw table" };
+		}
 		case "notrack": {
 			const plan = { action: A_NOTRACK, verdict: "NOTRACK" };
 			return table === "raw" ? plan : { ...plan, unsupported: "NOTRACK / CT --notrack is only valid in the raw table" };
@@ -113,8 +132,27 @@ export function planTarget(t: Target | undefined, table: string, fam: Fam): Targ
 			// No effect on anything an outcome holds (checksums, skb->priority, audit records).
 			return { action: A_NONE, verdict: t.kind.toUpperCase() };
 		case "ct":
-			if (t.helper) return { action: A_UNSUPPORTED, verdict: "CT", unsupported: "CT --helper is not modelled by the simulator" };
-			if (t.zone === undefined) return { action: A_NONE, verdict: "CT" };
+			if (t.helper !== undefined) {
+				if (t.zone !== undefined) return { action: A_UNSUPPORTED, verdict: "CT", unsupported: "CT --helper with --zone is not modelled by the simulator" };
+				const helper = t.helper;
+				// xt_CT: a template only for a packet without conntrack yet; the first CT/NOTRACK wins.
+				const fn = (pkt: Packet): undefined => {
+					if (pkt.ct.state === "invalid" && pkt.ct.tmpl !== true) {
+						pkt.ct.tmpl = true;
+						pkt.ct.tmplHelper = helper;
+					}
+					return undefined;
+				};
+				return { action: A_FN, fn, verdict: `CT --helper ${helper}` };
+			}
+			if (t.zone === undefined) {
+				// A template without options: it still keeps later CT/NOTRACK targets from acting.
+				const fn = (pkt: Packet): undefined => {
+					if (pkt.ct.state === "invalid") pkt.ct.tmpl = true;
+					return undefined;
+				};
+				return { action: A_FN, fn, verdict: "CT" };
+			}
 			if (t.zone.id === "mark" || t.zone.dir !== undefined) return { action: A_UNSUPPORTED, verdict: "CT", unsupported: "CT --zone mark / --zone-orig / --zone-reply are not modelled by the simulator" };
 			// xt_CT attaches the template only to a packet conntrack has not seen yet.
 			return { action: A_CT_ZONE, value: t.zone.id & 0xffff, verdict: `CT --zone ${t.zone.id}` };
@@ -164,14 +202,59 @@ export function planTarget(t: Target | undefined, table: string, fam: Fam): Targ
 			const plan: TargetPlan = { action: A_FN, fn, verdict: `CONNSECMARK --${t.mode}` };
 			return table === "mangle" || table === "security" ? plan : { ...plan, unsupported: "CONNSECMARK is only valid in the mangle and security tables" };
 		}
+		case "synproxy": {
+			// Only TCP reaches it (the kernel requires -p tcp); xtSynproxy picks the packets.
+			const params = { ...(t.mss !== undefined ? { mss: t.mss } : {}), ...(t.wscale !== undefined ? { wscale: t.wscale } : {}), timestamp: t.timestamp, sackPerm: t.sackPerm };
+			const fn = (pkt: Packet): ChainOutcome | undefined => (pkt.proto === 6 && pkt.fragOffset === 0 ? xtSynproxy(pkt, params) : undefined);
+			const plan: TargetPlan = { action: A_FN, fn, verdict: "SYNPROXY" };
+			return t.ecn ? { ...plan, unsupported: "SYNPROXY --ecn is not modelled" } : plan;
+		}
 		case "hmark":
 		case "secmark":
 		case "ipset":
-		case "synproxy":
 			return { action: A_UNSUPPORTED, verdict: t.kind.toUpperCase(), unsupported: `${t.kind.toUpperCase()} is not modelled by the simulator` };
 		case "unknown":
 			return { action: A_UNSUPPORTED, verdict: t.name, unsupported: `target \`-j ${t.name}\` is not supported by the simulator (${fam === 4 ? "iptables" : "ip6tables"})` };
 		default:
 			return assertNever(t, "target");
 	}
+}
+
+/**
+ * CONNMARK revision 2 with a shift (xt_connmark connmark_tg_shift): set shifts the whole new
+ * ctmark, save/restore the copied masked mark. Only packets with a conntrack entry.
+ */
+function connmarkShift(t: Extract<Target, { kind: "connmark-set" | "connmark-save" | "connmark-restore" }>): TargetPlan {
+	const sh = t.shift!;
+	const verdict = `CONNMARK ${t.kind.slice(9)} ${sh.dir === "left" ? "<<" : ">>"} ${sh.bits}`;
+	const n = sh.bits; // 1..31: the parser refuses 32 as the kernel does
+	const shift = sh.dir === "left" ? (x: number): number => (x << n) >>> 0 : (x: number): number => x >>> n;
+	let fn: (pkt: Packet) => undefined;
+	switch (t.kind) {
+		case "connmark-set": {
+			const { value, mask } = t;
+			fn = (pkt) => {
+				if (hasEntry(pkt.ct)) pkt.ct.mark = shift(((pkt.ct.mark & ~mask) ^ value) >>> 0);
+				return undefined;
+			};
+			break;
+		}
+		case "connmark-save": {
+			const { nfmask, ctmask } = t;
+			fn = (pkt) => {
+				if (hasEntry(pkt.ct)) pkt.ct.mark = ((pkt.ct.mark & ~ctmask) ^ shift((pkt.mark & nfmask) >>> 0)) >>> 0;
+				return undefined;
+			};
+			break;
+		}
+		case "connmark-restore": {
+			const { nfmask, ctmask } = t;
+			fn = (pkt) => {
+				if (hasEntry(pkt.ct)) pkt.mark = ((pkt.mark & ~nfmask) ^ shift((pkt.ct.mark & ctmask) >>> 0)) >>> 0;
+				return undefined;
+			};
+			break;
+		}
+	}
+	return { action: A_FN, fn, verdict };
 }

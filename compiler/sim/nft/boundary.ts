@@ -6,6 +6,8 @@ import type * as A from "../../../grammar/nft/ast.js";
 import { typesOf } from "../../../grammar/nft/parser.js";
 import type { Fam } from "../../ir/ipt.js";
 import { wildcardMember, type BoundaryValues } from "../boundary.js";
+import { emptyExt, u32Edges, type ExtValues } from "../ext-values.js";
+import { counterEdges, emptyCtExt, type CtExtValues } from "../ct-ext.js";
 
 /** The shared shape (compiler/sim/boundary.ts), so the corpus generator merges both sides. */
 export type NftBoundaries = BoundaryValues;
@@ -20,6 +22,64 @@ interface Acc {
 	icmpTypes: Set<number>;
 	tcpFlags: Set<number>;
 	fams: Set<Fam>;
+	/** Optional packet details (extension headers, CPI, MSS), created on first use. */
+	ext?: ExtValues;
+}
+
+/**
+ * Values of the packet's optional details a match compares with: IPv6 options header lengths,
+ * MH type / Payload Proto, IPComp CPI, TCP MSS; their protocols join the corpus.
+ */
+function addExt(acc: Acc, left: A.NftExpr, right: A.NftValue): void {
+	const vals = (max: number): number[] => {
+		const out: number[] = [];
+		const one = (k: A.ScalarValue): void => {
+			out.push(...u32Edges(Number(k.lo), Number(k.hi)).filter((n) => n <= max));
+		};
+		if (right.kind === "value") one(right);
+		else if (right.kind === "set") for (const e of right.elems) if (e.key.kind === "value") one(e.key);
+		return out;
+	};
+	const x = (): ExtValues => (acc.ext ??= emptyExt());
+	addCtExt(acc, left, right);
+	if (left.kind === "exthdr" && (left.hdr === "hbh" || left.hdr === "dst")) {
+		x().optsHdrs = true;
+		if (left.field === "hdrlength") (left.hdr === "hbh" ? x().hbhLens : x().dstLens).push(...vals(255));
+	} else if (left.kind === "exthdr" && left.hdr === "mh") {
+		acc.protos.add(135);
+		x().mhTypes.push(...(left.field === "type" ? vals(255) : []));
+	} else if (left.kind === "payload" && left.proto === "comp") {
+		acc.protos.add(108);
+		x().cpis.push(...(left.field === "cpi" ? vals(0xffff) : []));
+	} else if (left.kind === "tcpopt" && left.option === 2) {
+		acc.protos.add(6);
+		x().msss.push(...(left.field === "size" ? vals(0xffff) : []));
+	}
+}
+
+/** Conntrack counters, labels and jhash (sim/ct-ext.ts). */
+function ctOf(acc: Acc): CtExtValues {
+	const x = (acc.ext ??= emptyExt());
+	return (x.ct ??= emptyCtExt());
+}
+
+function addCtExt(acc: Acc, left: A.NftExpr, right: A.NftValue): void {
+	const ct = (): CtExtValues => ctOf(acc);
+	const scalars: A.ScalarValue[] = right.kind === "value" ? [right] : right.kind === "set" ? right.elems.flatMap((e) => (e.key.kind === "value" ? [e.key] : [])) : [];
+	if (left.kind === "ct" && (left.key === "packets" || left.key === "bytes" || left.key === "avgpkt")) {
+		const c = ct();
+		const list = left.key === "packets" ? c.acctPackets : left.key === "bytes" ? c.acctBytes : c.acctAvg;
+		for (const v of scalars) list.push(...counterEdges(v.lo, v.hi));
+		return;
+	}
+	const label = left.kind === "ct" && left.key === "label" ? 0n : left.kind === "binop" && left.left.kind === "ct" && left.left.key === "label" && left.right.kind === "const" ? left.right.value : undefined;
+	if (label !== undefined) {
+		let bits = label | (right.kind === "flags" ? right.bits : 0n);
+		for (const v of scalars) bits |= v.lo;
+		for (let i = 0; i < 128; i++) if ((bits >> BigInt(i)) & 1n) ct().labelBits.push(i);
+		return;
+	}
+	if (left.kind === "numgen" && left.mode === "jhash" && left.key !== undefined) ct().cluster = true;
 }
 
 function decodeName(v: bigint): string {
@@ -125,6 +185,7 @@ export function nftBoundaryValues(ast: A.NftRuleset): NftBoundaries {
 						case "match": {
 							const types = exprTypes(st.left);
 							const right = st.right;
+							addExt(acc, st.left, right);
 							if (right.kind === "value" || right.kind === "concat") addKey(acc, types, right);
 							else if (right.kind === "set") for (const e of right.elems) addKey(acc, types, e.key);
 							else if (right.kind === "flags" && types[0] === "tcp_flag") add(acc, "tcp_flag", right.bits, right.bits, "single");
@@ -143,6 +204,9 @@ export function nftBoundaryValues(ast: A.NftRuleset): NftBoundaries {
 							break;
 						case "set":
 							if (st.value.kind === "const" && st.value.dtype === "mark") acc.marks.add(Number(st.value.value));
+							if (st.target.kind === "ct" && st.target.key === "label" && st.value.kind === "const") addCtExt(acc, st.target, { kind: "value", lo: st.value.value, hi: st.value.value, form: "single", span: st.span });
+							// A packet type rewrite (xt_cluster's): packets of every type, multicast ones to unicast addresses too.
+							if (st.target.kind === "meta" && st.target.key === "pkttype") ctOf(acc).cluster = true;
 							break;
 						default:
 							break;
@@ -163,5 +227,6 @@ export function nftBoundaryValues(ast: A.NftRuleset): NftBoundaries {
 		protos: sortN(acc.protos),
 		icmpTypes: sortN(acc.icmpTypes),
 		tcpFlags: sortN(acc.tcpFlags),
+		...(acc.ext !== undefined ? { ext: acc.ext } : {}),
 	};
 }

@@ -8,7 +8,8 @@ import type * as A from "../../../grammar/nft/ast.js";
 import { encodeName } from "../../../grammar/nft/symbols.js";
 import { diagnostic, type Diagnostic } from "../../ir/diagnostics.js";
 import type { EvalContext } from "../model.js";
-import { hasPorts, TIME_DEFAULT_NS, type Packet } from "../packet.js";
+import { hasPorts, MSS_DEFAULT, TIME_DEFAULT_NS, ZERO_ACCT, type Packet } from "../packet.js";
+import { addrBytes, jhash, reciprocalScale } from "../jhash.js";
 import { fibLookup, isLinkLocal6, linkScope6 } from "../fib.js";
 import { packetSocket } from "../sockets.js";
 
@@ -69,10 +70,18 @@ export class GetterCompiler {
 			case "fib":
 				return this.fib(e);
 			case "numgen":
+				if (e.mode === "jhash" && e.key !== undefined) return this.jhash(e, e.key);
 				return this.unsupported(`${e.mode} outside a comparison, set lookup or map`, e.span);
-			case "tcpopt":
-				if (e.field !== undefined) return this.unsupported(`tcp option ${e.name} ${e.field}`, e.span);
-				return (p) => (p.proto === 6 && p.fragOffset === 0 ? (p.tcpOptions.includes(e.option) ? 1 : 0) : undefined);
+			case "tcpopt": {
+				// nft_exthdr_tcp_eval: without a TCP header (another protocol, a later fragment) a field
+				// load BREAKs but `exists`/`missing` read 0: nft adds no protocol dependency to them.
+				const opt = e.option;
+				if (e.field !== undefined) {
+					if (opt === 2 && e.field === "size") return (p) => (p.proto === 6 && p.fragOffset === 0 && p.tcpOptions.includes(2) ? (p.mss ?? MSS_DEFAULT) & 0xffff : undefined);
+					return this.unsupported(`tcp option ${e.name} ${e.field}`, e.span);
+				}
+				return (p) => (p.proto === 6 && p.fragOffset === 0 && p.tcpOptions.includes(opt) ? 1 : 0);
+			}
 			case "exthdr":
 				return this.exthdr(e);
 			case "socket":
@@ -108,6 +117,23 @@ export class GetterCompiler {
 				throw new Error(`internal error: expression ${JSON.stringify(never)}`);
 			}
 		}
+	}
+
+	/**
+	 * nft_jhash: reciprocal_scale(jhash(the key's register bytes, seed), mod) + offset; the key's
+	 * load BREAKs as usual. Keys are addresses (network-order bytes, 4 or 16 of them).
+	 */
+	private jhash(e: A.NumgenExpr, key: A.NftExpr): Getter {
+		if (key.dtype !== "ipv4_addr" && key.dtype !== "ipv6_addr") return this.unsupported("jhash of a non-address key", e.span);
+		const fam = key.dtype === "ipv4_addr" ? 4 : 6;
+		const g = this.compile(key);
+		const { mod, offset } = e;
+		const seed = (e.seed ?? 0) >>> 0;
+		return (p, c) => {
+			const v = g(p, c);
+			if (v === undefined) return undefined;
+			return reciprocalScale(jhash(addrBytes(fam, BigInt(v)), seed), mod) + offset;
+		};
 	}
 
 	private binop(e: A.BinopExpr): Getter {
@@ -213,6 +239,10 @@ export class GetterCompiler {
 				if (f === "spi") return (p) => (p.proto === proto && p.fragOffset === 0 ? (p.spi ?? 0) >>> 0 : undefined);
 				return this.unsupported(`${e.proto} ${f}`, e.span);
 			}
+			case "comp":
+				// IPComp: a transport payload load (implicit `meta l4proto comp`), BREAKs on later fragments.
+				if (f === "cpi") return (p) => (p.proto === 108 && p.fragOffset === 0 ? (p.cpi ?? 0) & 0xffff : undefined);
+				return this.unsupported(`comp ${f}`, e.span);
 			case "th":
 				if (f === "sport") return (p) => (hasPorts(p.proto) && p.fragOffset === 0 ? p.sport : undefined);
 				return (p) => (hasPorts(p.proto) && p.fragOffset === 0 ? p.dport : undefined);
@@ -312,6 +342,25 @@ export class GetterCompiler {
 				return (p) => (tracked(p) ? p.ct.expire * 1000 : undefined);
 			case "helper":
 				return (p) => (tracked(p) && p.ct.helper !== undefined ? nameKey(p.ct.helper) : undefined);
+			// nft_ct: the accounting counters (no extension: 0); no direction sums both; avgpkt
+			// is bytes / packets (0 without packets). 64-bit values.
+			case "packets":
+			case "bytes":
+			case "avgpkt": {
+				const key = e.key;
+				const dir = e.dir;
+				return (p) => {
+					if (!tracked(p)) return undefined;
+					const a = p.ct.acct ?? ZERO_ACCT;
+					const pk = dir === "original" ? a.origPackets : dir === "reply" ? a.replyPackets : a.origPackets + a.replyPackets;
+					if (key === "packets") return pk;
+					const by = dir === "original" ? a.origBytes : dir === "reply" ? a.replyBytes : a.origBytes + a.replyBytes;
+					if (key === "bytes") return by;
+					return pk === 0n ? 0n : by / pk;
+				};
+			}
+			case "label":
+				return (p) => (tracked(p) ? (p.ct.labels ?? 0n) : undefined);
 			case "l3proto":
 				return (p) => (tracked(p) ? (p.fam === 4 ? 2 : 10) : undefined);
 			case "protocol":
@@ -384,9 +433,14 @@ export class GetterCompiler {
 		// The model carries the fragment header (fragOffset/MF, id, reserved bits) and the routing
 		// header; no other extension header is ever present.
 		const isFrag = (p: Packet): boolean => p.fam === 6 && (p.fragOffset > 0 || p.moreFragments);
+		// ipv6_find_hdr() stops at the fragment header of a later fragment: the MH is not found there.
+		const isMh = (p: Packet): boolean => p.fam === 6 && p.proto === 135 && p.fragOffset === 0;
 		if (e.field === undefined) {
 			if (e.hdr === "frag") return (p) => (p.fam === 6 ? (isFrag(p) ? 1 : 0) : undefined);
 			if (e.hdr === "rt") return (p) => (p.fam === 6 ? (p.rt !== undefined ? 1 : 0) : undefined);
+			if (e.hdr === "hbh") return (p) => (p.fam === 6 ? (p.hbhLen !== undefined ? 1 : 0) : undefined);
+			if (e.hdr === "dst") return (p) => (p.fam === 6 ? (p.dstLen !== undefined ? 1 : 0) : undefined);
+			if (e.hdr === "mh") return (p) => (p.fam === 6 ? (isMh(p) ? 1 : 0) : undefined);
 			return (p) => (p.fam === 6 ? 0 : undefined);
 		}
 		if (e.hdr === "frag") {
@@ -417,6 +471,16 @@ export class GetterCompiler {
 				default:
 					return this.unsupported(`rt ${e.field}`, e.span);
 			}
+		}
+		if (e.hdr === "hbh" || e.hdr === "dst") {
+			const dst = e.hdr === "dst";
+			if (e.field === "hdrlength") return (p) => (p.fam !== 6 ? undefined : dst ? p.dstLen : p.hbhLen);
+			return this.unsupported(`${e.hdr} ${e.field}`, e.span);
+		}
+		if (e.hdr === "mh") {
+			if (e.field === "type") return (p) => (isMh(p) ? (p.mhType ?? 0) & 0xff : undefined);
+			if (e.field === "nexthdr") return (p) => (isMh(p) ? (p.mhProto ?? 59) & 0xff : undefined);
+			return this.unsupported(`mh ${e.field}`, e.span);
 		}
 		return () => undefined; // header absent: BREAK
 	}

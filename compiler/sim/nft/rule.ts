@@ -6,9 +6,10 @@
 import type * as A from "../../../grammar/nft/ast.js";
 import { diagnostic, type Diagnostic } from "../../ir/diagnostics.js";
 import type { ChainOutcome, EvalContext, LogLine, NatAction } from "../model.js";
-import { TIME_DEFAULT_NS, type Packet } from "../packet.js";
+import { CT_STATUS, TIME_DEFAULT_NS, type Packet } from "../packet.js";
 import { RunState } from "../run-state.js";
 import { tproxySocket } from "../sockets.js";
+import { nftSynproxy } from "../synproxy.js";
 import { GetterCompiler, toVal, tracked, type Getter, type Val } from "./getters.js";
 import { buildLookup, keyParts, type Lookup } from "./lookup.js";
 
@@ -47,6 +48,8 @@ export interface RuleEnv {
 	readonly family: A.NftFamily;
 	readonly chains: ReadonlyMap<string, ChainRef>;
 	readonly sets: ReadonlyMap<string, A.NftSet>;
+	/** The table's `ct helper` objects; absent: none. */
+	readonly ctHelpers?: ReadonlyMap<string, A.NftCtHelper>;
 	readonly getters: GetterCompiler;
 	readonly diagnostics: Diagnostic[];
 }
@@ -147,9 +150,20 @@ function compileStmt(s: A.NftStmt, env: RuleEnv): Step | undefined {
 			return compileNat(s, env);
 		case "set":
 			return compileSet(s, env);
+		case "dup": {
+			// nft_dup_ipv4/6: the same nf_dup_ipv4/6 as xt_TEE; the packet goes on.
+			const { addr, device } = s;
+			return (p, c) => {
+				c.dup?.({ gateway: addr, ...(device !== undefined ? { dev: device } : {}), mark: p.mark >>> 0 });
+				return NEXT;
+			};
+		}
 		case "notrack":
+			// nft_notrack_eval: a packet that already has a conntrack entry (loopback traffic,
+			// tracked in output) keeps it; only one conntrack has not seen yet becomes untracked.
+			// A template (`ct zone set` before it) counts as an entry too.
 			return (p) => {
-				p.ct.state = "untracked";
+				if (p.ct.state === "invalid" && p.ct.tmpl !== true) p.ct.state = "untracked";
 				return NEXT;
 			};
 		case "vmap":
@@ -161,6 +175,19 @@ function compileStmt(s: A.NftStmt, env: RuleEnv): Step | undefined {
 			return (p) => {
 				if (p.proto === 6 && p.fragOffset === 0) p.mssClamp = mss;
 				return NEXT;
+			};
+		}
+		case "synproxy": {
+			// nft_synproxy: no TCP header: BREAK; a SYN or ACK is taken (see sim/synproxy.ts); the
+			// rest goes on with the rule.
+			const params = { ...(s.mss !== undefined ? { mss: s.mss } : {}), ...(s.wscale !== undefined ? { wscale: s.wscale } : {}), timestamp: s.timestamp, sackPerm: s.sackPerm };
+			return (p, _c, sc) => {
+				if (p.proto !== 6 || p.fragOffset !== 0) return BREAK;
+				const out = nftSynproxy(p, params);
+				if (out === undefined) return NEXT;
+				sc.outcome = out;
+				sc.verdictText = "synproxy";
+				return V_OUTCOME;
 			};
 		}
 		case "tcpopt-reset": {
@@ -184,6 +211,8 @@ function compileStmt(s: A.NftStmt, env: RuleEnv): Step | undefined {
 			const { addr, port } = s;
 			return (p, c) => (tproxySocket(p, c, fam, addr, port ?? 0) !== undefined ? NEXT : BREAK);
 		}
+		case "ct-helper-set":
+			return compileCtHelperSet(s, env);
 		default: {
 			const never: never = s;
 			throw new Error(`internal error: statement ${JSON.stringify(never)}`);
@@ -215,12 +244,28 @@ function resolveVerdict(v: A.NftVerdict, env: RuleEnv): VerdictData {
 // Matches
 
 function isBitmaskType(t: A.Datatype): boolean {
-	return t === "ct_state" || t === "ct_status" || t === "tcp_flag";
+	return t === "ct_state" || t === "ct_status" || t === "tcp_flag" || t === "ct_label";
 }
 
 /** The test a relation applies to one loaded value (scalar and flag-list right sides). */
 function scalarTest(op: A.RelOp, right: A.ScalarValue | A.FlagListValue, dtype: A.Datatype, width: number): Test {
 	if (right.kind === "flags" || (isBitmaskType(dtype) && (op === "implicit" || op === "neg") && right.lo === right.hi)) {
+		if (width > 48) {
+			// ct label: 128-bit masks as bigints.
+			const big = right.kind === "flags" ? right.bits : right.lo;
+			switch (op) {
+				case "implicit":
+					return (v) => ((v as bigint) & big) !== 0n;
+				case "neg":
+					return (v) => ((v as bigint) & big) === 0n;
+				case "==":
+					return (v) => v === big;
+				case "!=":
+					return (v) => v !== big;
+				default:
+					return cmpTest(op, big, big);
+			}
+		}
 		const bits = Number(right.kind === "flags" ? right.bits : right.lo);
 		switch (op) {
 			case "implicit":
@@ -279,8 +324,12 @@ function widthsOf(parts: readonly A.NftExpr[]): number[] {
 	return parts.map((p) => p.width);
 }
 
+/**
+ * numgen and symhash (random draws). A jhash of an address is computed exactly (getters.ts); other
+ * jhash keys are still treated as a uniform draw.
+ */
 function isRandom(e: A.NftExpr): e is A.NumgenExpr {
-	return e.kind === "numgen";
+	return e.kind === "numgen" && !(e.mode === "jhash" && e.key !== undefined && (e.key.dtype === "ipv4_addr" || e.key.dtype === "ipv6_addr"));
 }
 
 function compileMatch(m: A.MatchStmt, env: RuleEnv): Step {
@@ -687,6 +736,27 @@ function compileReject(s: A.RejectStmt, env: RuleEnv): Step {
 	};
 }
 
+/**
+ * `ct helper set "OBJ"` (nft_ct_helper_obj_eval): only an entry conntrack created for this packet
+ * (unconfirmed, not a template), of the object's l4 protocol and family, with no helper assigned
+ * yet (IPS_HELPER) gets the object's helper. Whether an expectation created the entry does not
+ * matter here (the iptables template is ignored then: rules add `ct state new`).
+ */
+function compileCtHelperSet(s: A.CtHelperSetStmt, env: RuleEnv): Step {
+	const obj = env.ctHelpers?.get(s.name);
+	if (obj === undefined) return unsupported(env, `ct helper set "${s.name}" (no such object)`, s.span);
+	const l3 = obj.l3proto ?? env.family;
+	const fams = l3 === "ip" ? [4] : l3 === "ip6" ? [6] : [4, 6];
+	const { type, protocol } = obj;
+	return (p) => {
+		const ct = p.ct;
+		if (ct.state === "invalid" || ct.state === "untracked" || (ct.status & CT_STATUS.confirmed) !== 0) return NEXT;
+		if ((ct.orig?.proto ?? p.proto) !== protocol || !fams.includes(p.fam) || ct.ownHelper !== undefined) return NEXT;
+		ct.ownHelper = type;
+		return NEXT;
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 // `… set …`
 
@@ -728,11 +798,24 @@ function compileSet(s: A.SetStmt, env: RuleEnv): Step {
 				// nft_ct_set_eval: no conntrack entry, nothing to set.
 				if (tracked(p)) p.ct.secmark = v >>> 0;
 			});
+		case "ct label": {
+			// nft_ct_set_eval: nf_connlabels_replace ORs the bits in; no entry: nothing to set.
+			return (p, c) => {
+				const v = g(p, c);
+				if (typeof v !== "bigint") return BREAK;
+				if (tracked(p)) p.ct.labels = (p.ct.labels ?? 0n) | v;
+				return NEXT;
+			};
+		}
 		case "ct zone":
 			if (t.kind === "ct" && t.dir !== undefined) return unsupported(env, `ct ${t.dir} zone set`, s.span);
 			return write((p, v) => {
 				// nft_ct_set_zone: only a packet without a conntrack entry gets the template.
-				if (p.ct.state === "invalid") p.ct.zone = v & 0xffff;
+				// A second `ct zone set` finds the first one's template and does nothing.
+				if (p.ct.state === "invalid" && p.ct.tmpl !== true) {
+					p.ct.zone = v & 0xffff;
+					p.ct.tmpl = true;
+				}
 			});
 		case "meta nftrace":
 		case "meta priority":

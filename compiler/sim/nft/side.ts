@@ -102,6 +102,7 @@ export function nftSide(ast: A.NftRuleset, opts: NftSideOptions = {}): NftSide {
 			family: t.family,
 			chains,
 			sets: new Map(t.sets.map((s) => [s.name, s] as const)),
+			ctHelpers: new Map((t.ctHelpers ?? []).map((h) => [h.name, h] as const)),
 			getters,
 			diagnostics,
 		};

@@ -4,7 +4,7 @@
  */
 import type { ConnlimitMatch } from "../../../compiler/ir/ipt.js";
 import { defineMatch, type OptionDef } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseUint } from "../values.js";
 
 interface S {
 	limit?: number;
@@ -31,7 +31,7 @@ function limitOption(name: "connlimit-upto" | "connlimit-above"): OptionDef<S> {
 		negatable: true,
 		apply: (s, v, cx) => {
 			if (s.limit !== undefined) return cx.error("conflicting_options", "--connlimit-upto and --connlimit-above cannot be combined", v.word);
-			const n = parseDec(v.args[0]!.text, 0xffffffff);
+			const n = parseUint(v.args[0]!.text, 0xffffffff);
 			if (n === undefined) return cx.error("invalid_value", `invalid connection count "${v.args[0]!.text}"`, v.args[0]!, "expected a number 0..4294967295");
 			s.limit = n;
 			s.above = (name === "connlimit-above") !== v.neg;
@@ -49,7 +49,7 @@ export const connlimit = defineMatch<S>({
 			arity: 1,
 			apply: (s, v, cx) => {
 				const max = cx.fam === 4 ? 32 : 128;
-				const n = parseDec(v.args[0]!.text, max);
+				const n = parseUint(v.args[0]!.text, max);
 				if (n === undefined) return cx.error("invalid_value", `invalid --connlimit-mask "${v.args[0]!.text}": expected a prefix length 0..${max}`, v.args[0]!);
 				s.prefixLen = n;
 			},

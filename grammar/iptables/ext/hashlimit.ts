@@ -6,7 +6,7 @@
  */
 import type { HashlimitKey, HashlimitMatch, RateUnit } from "../../../compiler/ir/ipt.js";
 import { defineMatch, type OptionDef } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseDec, parseUint } from "../values.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 interface S extends Partial<Omit<Mutable<HashlimitMatch>, "keys">> {
@@ -69,7 +69,7 @@ function numOption(name: string, key: "htableSize" | "htableMax" | "gcIntervalMs
 		name,
 		arity: 1,
 		apply: (s, v, cx) => {
-			const n = parseDec(v.args[0]!.text, 0xffffffff);
+			const n = parseUint(v.args[0]!.text, 0xffffffff);
 			if (n === undefined) return cx.error("invalid_value", `invalid --${name} "${v.args[0]!.text}"`, v.args[0]!);
 			s[key] = n;
 		},
@@ -82,7 +82,7 @@ function maskOption(name: string, key: "srcPrefix" | "dstPrefix"): OptionDef<S> 
 		arity: 1,
 		apply: (s, v, cx) => {
 			const max = cx.fam === 4 ? 32 : 128;
-			const n = parseDec(v.args[0]!.text, max);
+			const n = parseUint(v.args[0]!.text, max);
 			if (n === undefined) return cx.error("invalid_value", `invalid --${name} "${v.args[0]!.text}": expected 0..${max}`, v.args[0]!);
 			s[key] = n;
 		},

@@ -1,13 +1,14 @@
 /** -m icmp --icmp-type NAME|TYPE[/CODE[:CODE]]|any (IPv4); needs -p icmp. */
 import type { IcmpMatch, Neg } from "../../../compiler/ir/ipt.js";
 import { defineMatch, take } from "../extension.js";
-import { Bad, parseDec } from "../values.js";
+import { Bad, parseUint } from "../values.js";
 import { requireProto } from "./tcp.js";
 
 type Spec = IcmpMatch["spec"]["value"];
 
-/** iptables' ICMP names: [type, codeLo, codeHi]. */
+/** iptables' ICMP names in its table order: [type, codeLo, codeHi]; type 255 is `any`. */
 const ICMP_NAMES: Readonly<Record<string, readonly [number, number, number]>> = {
+	any: [255, 0, 255],
 	"echo-reply": [0, 0, 255], pong: [0, 0, 255],
 	"destination-unreachable": [3, 0, 255],
 	"network-unreachable": [3, 0, 0], "host-unreachable": [3, 1, 1], "protocol-unreachable": [3, 2, 2],
@@ -25,19 +26,28 @@ const ICMP_NAMES: Readonly<Record<string, readonly [number, number, number]>> = 
 	"ttl-zero-during-reassembly": [11, 1, 1],
 	"parameter-problem": [12, 0, 255], "ip-header-bad": [12, 0, 0], "required-option-missing": [12, 1, 1],
 	"timestamp-request": [13, 0, 255], "timestamp-reply": [14, 0, 255],
+	// Newer iptables (1.8.11+) name types 15 and 16 too; older ones take the numbers.
+	"info-request": [15, 0, 255], "info-reply": [16, 0, 255],
 	"address-mask-request": [17, 0, 255], "address-mask-reply": [18, 0, 255],
 };
 
-/** `NAME`, `TYPE`, `TYPE/CODE`, `TYPE/LO:HI`; shared with icmp6 (which passes its own names). */
+/**
+ * `NAME`, `TYPE`, `TYPE/CODE`, `TYPE/LO:HI`; shared with icmp6 (which passes its own names).
+ * Names match as libxt_icmp does (strncasecmp over the table): any unambiguous prefix, in any
+ * case (`echo-req`, `PING`); a prefix of two names is an error even when they mean the same.
+ */
 export function parseIcmpSpec(s: string, names: Readonly<Record<string, readonly [number, number, number]>>, what: string): Spec | Bad {
-	if (s === "any") return "any";
-	const hit = Object.prototype.hasOwnProperty.call(names, s) ? names[s] : undefined;
-	if (hit !== undefined) return { type: hit[0], codeLo: hit[1], codeHi: hit[2] };
-	const m = /^([0-9]+)(?:\/([0-9]+)(?::([0-9]+))?)?$/.exec(s);
+	const low = s.toLowerCase();
+	const hits = Object.keys(names).filter((n) => n.toLowerCase().startsWith(low));
+	if (hits.length > 1) return new Bad("invalid_value", `ambiguous ${what} type "${s}": ${hits.slice(0, 2).join(" or ")}`, "write more of the name");
+	const hit = hits.length === 1 ? names[hits[0]!] : undefined;
+	if (hit !== undefined) return hit[0] === 255 && hit[1] === 0 && hit[2] === 255 ? "any" : { type: hit[0], codeLo: hit[1], codeHi: hit[2] };
+	// Numbers are strtoul base 0 (xtables_strtoui): `0x3` is 3, `010` is 8.
+	const m = /^([0-9][0-9a-fA-FxX]*)(?:\/([0-9][0-9a-fA-FxX]*)(?::([0-9][0-9a-fA-FxX]*))?)?$/.exec(s);
 	if (m === null) return new Bad("invalid_value", `unknown ${what} type "${s}"`, `use a number or a name like echo-request`);
-	const type = parseDec(m[1]!, 255);
-	const lo = m[2] === undefined ? 0 : parseDec(m[2], 255);
-	const hi = m[3] === undefined ? (m[2] === undefined ? 255 : lo) : parseDec(m[3], 255);
+	const type = parseUint(m[1]!, 255);
+	const lo = m[2] === undefined ? 0 : parseUint(m[2], 255);
+	const hi = m[3] === undefined ? (m[2] === undefined ? 255 : lo) : parseUint(m[3], 255);
 	if (type === undefined || lo === undefined || hi === undefined || lo > hi)
 		return new Bad("invalid_value", `invalid ${what} type/code "${s}"`, "type and codes are 0..255");
 	// Type 255 with all codes is what iptables prints as `any`.

@@ -1,7 +1,7 @@
 /** -m limit --limit N[/unit] (default 3/hour) --limit-burst N (default 5). */
 import type { RateUnit } from "../../../compiler/ir/ipt.js";
 import { defineMatch } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseDec, parseUint } from "../values.js";
 
 interface S {
 	rate: number;
@@ -43,7 +43,7 @@ export const limit = defineMatch<S>({
 			name: "limit-burst",
 			arity: 1,
 			apply: (s, v, cx) => {
-				const b = parseDec(v.args[0]!.text, 10000);
+				const b = parseUint(v.args[0]!.text, 10000);
 				if (b === undefined || b === 0) return cx.error("invalid_value", `invalid burst "${v.args[0]!.text}": expected 1..10000`, v.args[0]!);
 				s.burst = b;
 			},

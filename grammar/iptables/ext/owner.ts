@@ -4,7 +4,7 @@
  */
 import type { Neg, OwnerMatch, PortRange } from "../../../compiler/ir/ipt.js";
 import { defineMatch, type ExtContext } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseUint } from "../values.js";
 import type { Word } from "../words.js";
 
 type S = { -readonly [K in keyof OwnerMatch]?: OwnerMatch[K] };
@@ -12,7 +12,7 @@ type S = { -readonly [K in keyof OwnerMatch]?: OwnerMatch[K] };
 const MAX_ID = 0xfffffffe;
 
 function parseIds(cx: ExtContext, w: Word, what: "user" | "group"): PortRange | undefined {
-	const one = (t: string): number | undefined => (t === "root" ? 0 : parseDec(t, MAX_ID));
+	const one = (t: string): number | undefined => (t === "root" ? 0 : parseUint(t, MAX_ID));
 	const parts = w.text.split("-");
 	if (parts.length > 2) {
 		cx.error("invalid_value", `invalid ${what} id range "${w.text}"`, w);

@@ -1,6 +1,7 @@
 /** -m quota [!] --quota BYTES: true until the rule has passed BYTES bytes (per rule). */
 import type { QuotaMatch } from "../../../compiler/ir/ipt.js";
 import { defineMatch } from "../extension.js";
+import { parseUint64 } from "../values.js";
 
 interface S {
 	bytes?: bigint;
@@ -18,7 +19,7 @@ export const quota = defineMatch<S>({
 			negatable: true,
 			apply: (s, v, cx) => {
 				const t = v.args[0]!.text;
-				const n = /^[0-9]{1,20}$/.test(t) ? BigInt(t) : undefined;
+				const n = parseUint64(t); // XTTYPE_UINT64: strtoull base 0
 				if (n === undefined || n > U64) return cx.error("invalid_value", `invalid --quota "${t}": expected a byte count`, v.args[0]!);
 				s.bytes = n;
 				s.neg = v.neg;

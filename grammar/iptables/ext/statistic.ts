@@ -1,7 +1,7 @@
 /** -m statistic --mode random --probability P | --mode nth --every N --packet P; `!` inverts. */
 import type { StatisticMatch } from "../../../compiler/ir/ipt.js";
 import { defineMatch } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseUint } from "../values.js";
 import type { Word } from "../words.js";
 
 interface S {
@@ -45,7 +45,7 @@ export const statistic = defineMatch<S>({
 			arity: 1,
 			negatable: true,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 0xffffffff);
+				const n = parseUint(v.args[0]!.text, 0xffffffff);
 				if (n === undefined || n === 0) return cx.error("invalid_value", `invalid --every "${v.args[0]!.text}": expected 1..2^32-1`, v.args[0]!);
 				s.every = n;
 				s.everyWord = v.word;
@@ -56,7 +56,7 @@ export const statistic = defineMatch<S>({
 			name: "packet",
 			arity: 1,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 0xffffffff);
+				const n = parseUint(v.args[0]!.text, 0xffffffff);
 				if (n === undefined) return cx.error("invalid_value", `invalid --packet "${v.args[0]!.text}"`, v.args[0]!);
 				s.packet = n;
 				s.packetWord = v.word;

@@ -1,7 +1,7 @@
 /** -m string --algo bm|kmp --string S | --hex-string |..| [--from N] [--to N] [--icase]. */
 import type { Neg } from "../../../compiler/ir/ipt.js";
 import { defineMatch, type ExtContext } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseUint } from "../values.js";
 import type { Word } from "../words.js";
 
 interface S {
@@ -65,8 +65,8 @@ export const stringMatch = defineMatch<S>({
 				if (p !== undefined) s.pattern = { value: p, neg: v.neg };
 			},
 		},
-		{ name: "from", arity: 1, apply: (s, v, cx) => void (s.from = parseDec(v.args[0]!.text, 65535) ?? (cx.error("invalid_value", `invalid --from "${v.args[0]!.text}"`, v.args[0]!), 0)) },
-		{ name: "to", arity: 1, apply: (s, v, cx) => void (s.to = parseDec(v.args[0]!.text, 65535) ?? (cx.error("invalid_value", `invalid --to "${v.args[0]!.text}"`, v.args[0]!), 65535)) },
+		{ name: "from", arity: 1, apply: (s, v, cx) => void (s.from = parseUint(v.args[0]!.text, 65535) ?? (cx.error("invalid_value", `invalid --from "${v.args[0]!.text}"`, v.args[0]!), 0)) },
+		{ name: "to", arity: 1, apply: (s, v, cx) => void (s.to = parseUint(v.args[0]!.text, 65535) ?? (cx.error("invalid_value", `invalid --to "${v.args[0]!.text}"`, v.args[0]!), 65535)) },
 		{ name: "icase", arity: 0, apply: (s) => void (s.icase = true) },
 	],
 	init: () => ({ from: 0, to: 65535, icase: false }),

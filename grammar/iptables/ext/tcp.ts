@@ -1,7 +1,7 @@
 /** -m tcp: ports, flags, option; needs `-p tcp` (the kernel refuses it otherwise). */
 import { TCP_FLAG_BITS, type Neg, type PortRange, type TcpFlag, type TcpMatch } from "../../../compiler/ir/ipt.js";
 import { defineMatch, take, type ExtContext, type FinishContext, type OptionDef } from "../extension.js";
-import { Bad, parseDec, parsePortRange } from "../values.js";
+import { Bad, parsePortRange, parseUint } from "../values.js";
 import type { Word } from "../words.js";
 
 interface S {
@@ -101,7 +101,7 @@ export const tcp = defineMatch<S>({
 			arity: 1,
 			negatable: true,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 255);
+				const n = parseUint(v.args[0]!.text, 255);
 				if (n === undefined) return cx.error("invalid_value", `invalid TCP option "${v.args[0]!.text}": expected 0..255`, v.args[0]!);
 				s.option = { value: n, neg: v.neg };
 			},

@@ -1,8 +1,11 @@
 /**
  * -j CONNMARK: --set-xmark/--set-mark/--and-mark/--or-mark/--xor-mark (ctmark), or
  * --save-mark / --restore-mark with --nfmask/--ctmask (or --mask for both; default all ones).
+ * Revision 2 adds --left-shift-mark / --right-shift-mark N (0..31, base 0; the last one given
+ * wins; iptables takes 32, the kernel refuses it), which shift the computed mark in every mode
+ * (xt_connmark connmark_tg_shift).
  */
-import type { Target } from "../../../compiler/ir/ipt.js";
+import type { MarkShift, Target } from "../../../compiler/ir/ipt.js";
 import { defineTarget, type OptionDef } from "../extension.js";
 import { parseUint } from "../values.js";
 import { xmarkOptions, type XmarkState } from "./xmark.js";
@@ -11,6 +14,7 @@ interface S extends XmarkState {
 	op?: "save" | "restore";
 	nfmask?: number;
 	ctmask?: number;
+	shift?: MarkShift;
 }
 
 const ALL = 0xffffffff;
@@ -38,6 +42,20 @@ function opOpt(name: string, op: "save" | "restore"): OptionDef<S> {
 	};
 }
 
+function shiftOpt(name: string, dir: MarkShift["dir"]): OptionDef<S> {
+	return {
+		name,
+		arity: 1,
+		apply: (s, v, cx) => {
+			const n = parseUint(v.args[0]!.text, 32);
+			if (n === undefined) return cx.error("invalid_value", `invalid --${name} "${v.args[0]!.text}": expected 0..32`, v.args[0]!);
+			// libxt_CONNMARK takes 32, the kernel (connmark_tg_check) refuses shifts over 31.
+			if (n === 32) return cx.error("invalid_value", `--${name} 32: the kernel refuses shifts over 31 bits`, v.args[0]!);
+			s.shift = { dir, bits: n };
+		},
+	};
+}
+
 export const connmarkTarget = defineTarget<S>({
 	name: "CONNMARK",
 	options: [
@@ -50,9 +68,13 @@ export const connmarkTarget = defineTarget<S>({
 			s.nfmask = m;
 			s.ctmask = m;
 		}),
+		shiftOpt("left-shift-mark", "left"),
+		shiftOpt("right-shift-mark", "right"),
 	],
 	init: () => ({}),
 	finish: (s, cx): Target | undefined => {
+		// A shift by 0 bits is no shift (iptables-save omits it).
+		const shift = s.shift !== undefined && s.shift.bits !== 0 ? { shift: s.shift } : {};
 		if (s.xmark !== undefined && s.op !== undefined) {
 			cx.error("conflicting_options", "only one CONNMARK operation per rule", cx.nameWord);
 			return undefined;
@@ -62,7 +84,7 @@ export const connmarkTarget = defineTarget<S>({
 				cx.error("conflicting_options", "--nfmask/--ctmask/--mask go with --save-mark or --restore-mark", cx.nameWord);
 				return undefined;
 			}
-			return { kind: "connmark-set", value: s.xmark.value, mask: s.xmark.mask };
+			return { kind: "connmark-set", value: s.xmark.value, mask: s.xmark.mask, ...shift };
 		}
 		if (s.op === undefined) {
 			cx.error("missing_argument", "CONNMARK needs --set-xmark/--set-mark/… or --save-mark/--restore-mark", cx.nameWord);
@@ -70,6 +92,6 @@ export const connmarkTarget = defineTarget<S>({
 		}
 		const nfmask = s.nfmask ?? ALL;
 		const ctmask = s.ctmask ?? ALL;
-		return s.op === "save" ? { kind: "connmark-save", nfmask, ctmask } : { kind: "connmark-restore", nfmask, ctmask };
+		return s.op === "save" ? { kind: "connmark-save", nfmask, ctmask, ...shift } : { kind: "connmark-restore", nfmask, ctmask, ...shift };
 	},
 });

@@ -4,7 +4,7 @@
  */
 import type { Target } from "../../../compiler/ir/ipt.js";
 import { defineTarget, type OptionDef } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseUint } from "../values.js";
 import { checkPlace } from "./nat.js";
 
 type Zone = { id: number | "mark"; dir?: "orig" | "reply" };
@@ -28,7 +28,7 @@ function zoneOpt(name: string, dir: "orig" | "reply" | undefined): OptionDef<S> 
 		apply: (s, v, cx) => {
 			if (s.zone !== undefined) return cx.error("conflicting_options", "only one --zone option", v.word);
 			const t = v.args[0]!.text;
-			const id = t === "mark" ? "mark" : parseDec(t, 65535);
+			const id = t === "mark" ? "mark" : parseUint(t, 65535);
 			if (id === undefined) return cx.error("invalid_value", `invalid zone "${t}": expected 0..65535 or mark`, v.args[0]!);
 			s.zone = dir === undefined ? { id } : { id, dir };
 		},

@@ -1,6 +1,7 @@
 /** -j LOG [--log-level L] [--log-prefix P (≤29 chars)] [--log-tcp-sequence] [--log-tcp-options] [--log-ip-options] [--log-uid] [--log-macdecode]. */
 import type { LogLevel, Target } from "../../../compiler/ir/ipt.js";
 import { defineTarget } from "../extension.js";
+import { parseUint } from "../values.js";
 
 interface S {
 	level: LogLevel;
@@ -25,7 +26,9 @@ export const log = defineTarget<S>({
 			arity: 1,
 			apply: (s, v, cx) => {
 				const t = v.args[0]!.text.toLowerCase();
-				const n = /^[0-7]$/.test(t) ? (Number(t) as LogLevel) : Object.prototype.hasOwnProperty.call(LEVELS, t) ? LEVELS[t] : undefined;
+				// XTTYPE_SYSLOGLEVEL: a number base 0 (`07`, `0x3`) or a name.
+				const num = parseUint(t, 7);
+				const n = num !== undefined ? (num as LogLevel) : Object.prototype.hasOwnProperty.call(LEVELS, t) ? LEVELS[t] : undefined;
 				if (n === undefined) return cx.error("invalid_value", `unknown log level "${v.args[0]!.text}"`, v.args[0]!, "levels are 0..7 or emerg, alert, crit, error, warning, notice, info, debug");
 				s.level = n;
 			},

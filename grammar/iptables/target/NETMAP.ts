@@ -22,7 +22,8 @@ export const netmap = defineTarget<S>({
 			apply: (s, v, cx) => {
 				const text = v.args[0]!.text;
 				const slash = text.indexOf("/");
-				if (slash >= 0 && !/^[0-9]{1,3}$/.test(text.slice(slash + 1)))
+				// A prefix length, base 0 like strtoul (`/010` is /8, `/0x18` /24); no dotted masks.
+				if (slash >= 0 && !/^[0-9][0-9a-fA-FxX]{0,9}$/.test(text.slice(slash + 1)))
 					return cx.error("invalid_value", `invalid prefix length in "${text}"`, v.args[0]!, `write ADDR/LEN with LEN 0..${cx.fam === 4 ? 32 : 128}`);
 				const a = parseAddrMask(text, cx.fam);
 				if (isBad(a)) return cx.bad(a, v.args[0]!);

@@ -1,7 +1,7 @@
 /** -j NFLOG [--nflog-group N] [--nflog-prefix P] [--nflog-range N | --nflog-size N] [--nflog-threshold N]. */
 import type { Target } from "../../../compiler/ir/ipt.js";
 import { defineTarget } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseUint } from "../values.js";
 
 interface S {
 	group: number;
@@ -20,7 +20,7 @@ export const nflog = defineTarget<S>({
 			name: "nflog-group",
 			arity: 1,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 65535);
+				const n = parseUint(v.args[0]!.text, 65535);
 				if (n === undefined) return cx.error("invalid_value", `invalid --nflog-group "${v.args[0]!.text}": expected 0..65535`, v.args[0]!);
 				s.group = n;
 			},
@@ -38,7 +38,7 @@ export const nflog = defineTarget<S>({
 			name: "nflog-range",
 			arity: 1,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 0xffffffff);
+				const n = parseUint(v.args[0]!.text, 0xffffffff);
 				if (n === undefined) return cx.error("invalid_value", `invalid --nflog-range "${v.args[0]!.text}"`, v.args[0]!);
 				if (s.size !== undefined) return cx.error("conflicting_options", "--nflog-range and --nflog-size cannot be combined", v.word);
 				s.size = n;
@@ -48,7 +48,7 @@ export const nflog = defineTarget<S>({
 			name: "nflog-size",
 			arity: 1,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 0xffffffff);
+				const n = parseUint(v.args[0]!.text, 0xffffffff);
 				if (n === undefined) return cx.error("invalid_value", `invalid --nflog-size "${v.args[0]!.text}"`, v.args[0]!);
 				if (s.size !== undefined) return cx.error("conflicting_options", "--nflog-range and --nflog-size cannot be combined", v.word);
 				s.size = n;
@@ -58,7 +58,7 @@ export const nflog = defineTarget<S>({
 			name: "nflog-threshold",
 			arity: 1,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 65535);
+				const n = parseUint(v.args[0]!.text, 65535);
 				if (n === undefined || n === 0) return cx.error("invalid_value", `invalid --nflog-threshold "${v.args[0]!.text}": expected 1..65535`, v.args[0]!);
 				s.threshold = n;
 			},

@@ -4,7 +4,7 @@
  */
 import type { IpsetRef, Target } from "../../../compiler/ir/ipt.js";
 import { defineTarget, take, type OptionDef } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseUint } from "../values.js";
 import { parseIpsetRef } from "../ext/ipsetref.js";
 
 interface S {
@@ -49,7 +49,7 @@ export const setTarget = defineTarget<S>({
 			name: "timeout",
 			arity: 1,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 0xffffffff);
+				const n = parseUint(v.args[0]!.text, 0xffffffff);
 				if (n === undefined) return cx.error("invalid_value", `invalid --timeout "${v.args[0]!.text}": expected seconds`, v.args[0]!);
 				s.timeout = n;
 			},

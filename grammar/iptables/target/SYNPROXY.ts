@@ -4,7 +4,7 @@
  */
 import type { Target } from "../../../compiler/ir/ipt.js";
 import { defineTarget, type OptionDef } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseUint } from "../values.js";
 
 interface S {
 	mss?: number;
@@ -31,7 +31,7 @@ export const synproxy = defineTarget<S>({
 			name: "mss",
 			arity: 1,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 65535);
+				const n = parseUint(v.args[0]!.text, 65535);
 				if (n === undefined) return cx.error("invalid_value", `invalid --mss "${v.args[0]!.text}": expected 0..65535`, v.args[0]!);
 				s.mss = n;
 			},
@@ -40,7 +40,7 @@ export const synproxy = defineTarget<S>({
 			name: "wscale",
 			arity: 1,
 			apply: (s, v, cx) => {
-				const n = parseDec(v.args[0]!.text, 14);
+				const n = parseUint(v.args[0]!.text, 14);
 				if (n === undefined) return cx.error("invalid_value", `invalid --wscale "${v.args[0]!.text}": expected 0..14`, v.args[0]!);
 				s.wscale = n;
 			},

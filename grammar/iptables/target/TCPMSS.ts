@@ -4,7 +4,7 @@
  */
 import { TCP_FLAG_BITS, type Target } from "../../../compiler/ir/ipt.js";
 import { defineTarget } from "../extension.js";
-import { parseDec } from "../values.js";
+import { parseUint } from "../values.js";
 
 interface S {
 	mss?: number | "pmtu";
@@ -18,7 +18,7 @@ export const tcpmss = defineTarget<S>({
 			arity: 1,
 			apply: (s, v, cx) => {
 				if (s.mss !== undefined) return cx.error("conflicting_options", "--set-mss and --clamp-mss-to-pmtu cannot be combined", v.word);
-				const n = parseDec(v.args[0]!.text, 65535 - 40);
+				const n = parseUint(v.args[0]!.text, 65535 - 40);
 				if (n === undefined) return cx.error("invalid_value", `invalid MSS "${v.args[0]!.text}"`, v.args[0]!);
 				s.mss = n;
 			},

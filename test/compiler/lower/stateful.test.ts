@@ -116,7 +116,7 @@ add nm 10.1.0.0/16 nomatch
 		expect(codes("-m set --match-set odd src,dst -j DROP")).toEqual(["inexpressible"]);
 		expect(codes("-m set --match-set nm src -j DROP")).toEqual(["inexpressible"]);
 		expect(codes("-j SET --add-set blocked src")).toEqual(["inexpressible"]);
-		expect(codes("-m set --match-set nosuch src -j DROP")).toEqual(["missing_argument"]);
+		expect(codes("-m set --match-set nosuch src -j DROP")).toEqual(["host_object_missing"]);
 		expect(codes("-j SET --add-set web src,dst")).toEqual(["inexpressible"]);
 	});
 });

@@ -182,8 +182,9 @@ describe("nft grammar: diagnostics with positions", () => {
 
 	test("unsupported constructs are coded, not crashes", () => {
 		expect(codes('include "/etc/x.nft"\n')).toEqual(["nft_unsupported@1:1"]);
-		expect(codes(wrap("dup to 10.0.0.1"))).toEqual(["nft_unsupported@3:3"]);
-		expect(codes(wrap("synproxy mss 1460"))).toEqual(["nft_unsupported@3:3"]);
+		expect(codes(wrap('fwd to "eth0"'))).toEqual(["nft_unsupported@3:3"]);
+		expect(codes(wrap('synproxy name "sp"'))).toEqual(["nft_unsupported@3:12"]);
+		expect(codes(wrap("synproxy mss 1460 wscale 7 timestamp sack-perm"))).toEqual([]);
 	});
 
 	test("garbage never throws", () => {

@@ -33,6 +33,14 @@ import { compileTime } from "./time.js";
 import { compileRecent } from "./recent.js";
 import { compileRpfilter } from "./rpfilter.js";
 import { compileSocket } from "./socket.js";
+import { compileOptsHdr } from "./hbh.js";
+import { compileMh } from "./mh.js";
+import { compileIpcomp } from "./ipcomp.js";
+import { compileTcpmss } from "./tcpmss.js";
+import { compileIpv6header } from "./ipv6header.js";
+import { compileConnbytes } from "./connbytes.js";
+import { compileConnlabel } from "./connlabel.js";
+import { compileCluster } from "./cluster.js";
 
 function unsupported(what: string): Compiled {
 	return { unsupported: `match \`${what}\` is not supported by the simulator` };
@@ -89,6 +97,17 @@ export function compileMatch(m: Match, env: CompileEnv): Compiled {
 			return m.chunks ? unsupported("sctp --chunk-types") : compilePortsOnly(m);
 		case "dccp":
 			return compileDccp(m);
+		case "hbh":
+		case "dst":
+			return compileOptsHdr(m);
+		case "mh":
+			return compileMh(m);
+		case "ipcomp":
+			return compileIpcomp(m);
+		case "tcpmss":
+			return compileTcpmss(m);
+		case "ipv6header":
+			return compileIpv6header(m);
 		case "rt":
 			return compileRt(m);
 		case "frag":
@@ -134,6 +153,12 @@ export function compileMatch(m: Match, env: CompileEnv): Compiled {
 			const neg = m.neg;
 			return (pkt) => !pkt.overLimit !== neg;
 		}
+		case "connbytes":
+			return compileConnbytes(m);
+		case "connlabel":
+			return compileConnlabel(m);
+		case "cluster":
+			return compileCluster(m);
 		case "unknown":
 			return unsupported(`-m ${m.name}`);
 		default:

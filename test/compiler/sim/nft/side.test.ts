@@ -176,9 +176,14 @@ describe("statements", () => {
 		]);
 	});
 	test("notrack and ct zone", () => {
-		const p = pkt();
+		// Only a packet conntrack has not seen yet (no entry: "invalid" before -200) becomes untracked.
+		const p = pkt({ ct: { state: "invalid", status: 0, mark: 0, dir: "original", expire: 0, zone: 0 } });
 		verdict("notrack", p);
 		expect(p.ct.state).toBe("untracked");
+		// Loopback traffic tracked in output keeps its entry (nft_notrack_eval ignores it).
+		const q = pkt({ ct: { state: "new", status: 0, mark: 0, dir: "original", expire: 0, zone: 0 } });
+		verdict("notrack", q);
+		expect(q.ct.state).toBe("new");
 	});
 });
 
