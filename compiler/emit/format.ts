@@ -327,6 +327,8 @@ export function selector(s: nft.Selector): string {
 			return `sctp chunk ${s.chunk}`;
 		case "rtipsec":
 			return "rt ipsec";
+		case "raw":
+			return `@${s.base},${s.offset},${s.len}`;
 		case "jhash":
 			return `jhash ${selector(s.key)} mod ${s.mod} seed ${hex(s.seed, 8)}${s.offset !== undefined ? ` offset ${s.offset}` : ""}`;
 		default:

@@ -134,6 +134,8 @@ function selectorJson(s: nft.Selector): Json {
 			return { "sctp chunk": { name: s.chunk } };
 		case "rtipsec":
 			return { rt: { key: "ipsec" } };
+		case "raw":
+			return { payload: { base: s.base, offset: s.offset, len: s.len } };
 		case "jhash":
 			return { jhash: { mod: jn(s.mod), seed: jn(s.seed), offset: jn(s.offset ?? 0n), expr: selectorJson(s.key) } };
 		default:

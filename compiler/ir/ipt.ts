@@ -427,6 +427,26 @@ export interface CpuMatch {
 	readonly cpu: Neg<number>;
 }
 
+/** The operator before a location number in a u32 test (xt_u32 XT_U32_AND/LEFTSH/RIGHTSH/AT). */
+export type U32Op = "&" | "<<" | ">>" | "@";
+
+/**
+ * One u32 test `LOCATION=RANGES`: read the 4-byte big-endian word at `start`, apply `ops` in order
+ * (`@ N`: at += value so far, then read the word at at + N), then match any of `ranges` (inclusive).
+ */
+export interface U32Test {
+	readonly start: number;
+	readonly ops: readonly { readonly op: U32Op; readonly n: number }[];
+	readonly ranges: readonly PortRange[];
+}
+
+/** -m u32 [!] --u32 "TESTS": all tests must hold (a read past the packet fails the whole match); `neg` inverts the result. */
+export interface U32Match {
+	readonly kind: "u32";
+	readonly tests: readonly U32Test[];
+	readonly neg: boolean;
+}
+
 export interface CgroupMatch {
 	readonly kind: "cgroup";
 	readonly classid?: Neg<number>;
@@ -619,6 +639,7 @@ export type Match =
 	| DevgroupMatch
 	| RealmMatch
 	| CpuMatch
+	| U32Match
 	| CgroupMatch
 	| NfacctMatch
 	| SocketMatch

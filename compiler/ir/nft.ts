@@ -132,8 +132,13 @@ export type Selector =
 	| { readonly kind: "sctpchunk"; readonly chunk: string }
 	/** `rt ipsec`: the route of an outgoing packet has an IPsec transform (exists/missing). */
 	| { readonly kind: "rtipsec" }
+	/** `@nh,OFFSET,LEN` raw payload (bits) at the network, transport or inner header base; -m u32. */
+	| { readonly kind: "raw"; readonly base: RawBase; readonly offset: number; readonly len: number }
 	/** `jhash KEY mod N seed S [offset O]`: reciprocal_scale(jhash(key bytes, seed), N) + O. */
 	| { readonly kind: "jhash"; readonly key: Selector; readonly mod: bigint; readonly seed: bigint; readonly offset?: bigint };
+
+/** nft payload bases: nh = network header, th = transport header (none on later fragments), ih = after the TCP/UDP header. */
+export type RawBase = "nh" | "th" | "ih";
 
 export type ExthdrField = "type" | "seg-left" | "hdrlength" | "reserved" | "reserved2" | "frag-off" | "more-fragments" | "id" | "nexthdr";
 
@@ -551,6 +556,7 @@ export function datatypeOf(e: Expr): Datatype {
 		case "ipsec":
 		case "sctpchunk":
 		case "rtipsec":
+		case "raw":
 			return "integer";
 		case "and":
 			return datatypeOf(e.expr);

@@ -54,6 +54,7 @@ import { lowerMh } from "./mh.js";
 import { lowerIpcomp } from "./ipcomp.js";
 import { lowerTcpmssMatch } from "./tcpmss-match.js";
 import { lowerIpv6header } from "./ipv6header.js";
+import { lowerU32 } from "./u32.js";
 
 export function lowerMatch(ctx: RuleCtx, m: ipt.Match): MatchOut {
 	switch (m.kind) {
@@ -162,6 +163,8 @@ export function lowerMatch(ctx: RuleCtx, m: ipt.Match): MatchOut {
 			return lowerConnlabel(ctx, m);
 		case "cluster":
 			return lowerCluster(ctx, m);
+		case "u32":
+			return lowerU32(ctx, m);
 		case "unknown":
 			// Normally filtered out before (rule.ts); kept exhaustive and safe.
 			ctx.diags.push(diagnostic("unsupported_extension", `match ${m.name} is not translated`, ctx.rule.span));

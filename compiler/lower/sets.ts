@@ -3,6 +3,7 @@
  * buckets, ipsets), and the whole-ruleset facts they depend on: which tables use a recent list or
  * ipset, which --seconds its checks use, whether hashlimit rules sharing a name agree.
  */
+import { reassemblesFragments } from "../ir/defrag.js";
 import type { IpsetCatalogue } from "../ir/ipset.js";
 import type { NfacctCatalogue } from "../ir/nfacct.js";
 import type * as ipt from "../ir/ipt.js";
@@ -103,6 +104,8 @@ export interface StatePlan {
 	readonly keepCounters: boolean;
 	/** Warnings already given per nfacct object (`kind\0name`): one per object, not per rule. */
 	readonly nfacctWarned: Set<string>;
+	/** The kernel reassembles fragments before the hooks (ir/defrag.ts); absent: unknown (assume not). */
+	readonly defrag?: boolean;
 }
 
 export const recentKey = (name: string): string => name;
@@ -175,5 +178,5 @@ export function planState(ruleset: ipt.Ruleset, ipsets: IpsetCatalogue | undefin
 				}
 			}
 	}
-	return { recent, hashlimit, ipsetUse, ipsets, nfacctUse, nfacct, keepCounters, nfacctWarned: new Set() };
+	return { recent, hashlimit, ipsetUse, ipsets, nfacctUse, nfacct, keepCounters, nfacctWarned: new Set(), defrag: reassemblesFragments(ruleset) };
 }

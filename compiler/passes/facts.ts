@@ -169,8 +169,12 @@ export function chainRefs(c: nft.Chain): ChainRefs {
 	if (cached !== undefined) return cached;
 	let names: string[] | undefined;
 	let sets: string[] | undefined;
-	for (const r of c.rules)
-		for (const s of r.stmts) {
+	// Indexed loops: this runs over every chain before the optimiser picks it up (for-of would
+	// allocate an iterator per loop until then).
+	for (let i = 0; i < c.rules.length; i++) {
+		const stmts = c.rules[i]!.stmts;
+		for (let k = 0; k < stmts.length; k++) {
+			const s = stmts[k]!;
 			if (s.kind === "verdict") {
 				const t = verdictTarget(s.verdict);
 				if (t !== undefined) (names ??= []).push(t);
@@ -185,6 +189,7 @@ export function chainRefs(c: nft.Chain): ChainRefs {
 					}
 			}
 		}
+	}
 	const refs = names === undefined && sets === undefined ? NO_REFS : { names: names ?? [], sets: sets ?? [] };
 	CHAIN_REFS.set(c, refs);
 	return refs;

@@ -181,33 +181,46 @@ const NO_EDGES: readonly Edge[] = [];
  * kube-proxy table (40k chains, several rounds) to array reads.
  */
 function edgesOf(c: nft.Chain, ids: ReadonlyMap<string, number>): readonly Edge[] {
-	let out: Edge[] | undefined;
-	for (const r of c.rules) {
+	// Collected in one reused array (never shortened, so it keeps its room) and copied out at
+	// their exact size: a pushed-to array keeps room for 17, and kube-proxy has 40k chains of one
+	// to four edges, recomputed as chains change.
+	let n = 0;
+	const rules = c.rules;
+	for (let k = 0; k < rules.length; k++) {
+		const r = rules[k]!;
 		const j = plainJump(r);
 		if (j !== undefined) {
 			const id = ids.get(j);
-			if (id !== undefined) (out ??= []).push(id * 4 + (r.conds.length === 0 ? RefHow.Plain : RefHow.Conditional));
+			if (id !== undefined) SCRATCH[n++] = id * 4 + (r.conds.length === 0 ? RefHow.Plain : RefHow.Conditional);
 			continue;
 		}
-		for (const s of r.stmts) {
+		// Indexed loops here and below: the pass is hot before the optimiser picks it up, and for-of
+		// allocates an iterator per loop until then.
+		for (let q = 0; q < r.stmts.length; q++) {
+			const s = r.stmts[q]!;
 			if (s.kind === "verdict") {
-				if (s.verdict.kind === "jump" || s.verdict.kind === "goto") out = pinEdge(out, s.verdict.chain, ids);
+				if (s.verdict.kind === "jump" || s.verdict.kind === "goto") n = pinEdge(n, s.verdict.chain, ids);
 			} else if (s.kind === "vmap" && s.map.kind === "inline") {
 				for (const e of s.map.elems) {
 					const v = e.value;
-					if (isVerdict(v) && (v.kind === "jump" || v.kind === "goto")) out = pinEdge(out, v.chain, ids);
+					if (isVerdict(v) && (v.kind === "jump" || v.kind === "goto")) n = pinEdge(n, v.chain, ids);
 				}
 			}
 		}
 	}
-	return out ?? NO_EDGES;
+	return n === 0 ? NO_EDGES : SCRATCH.slice(0, n);
 }
 
-function pinEdge(out: Edge[] | undefined, name: string, ids: ReadonlyMap<string, number>): Edge[] | undefined {
+const SCRATCH: Edge[] = [];
+/** inlineTable's reused buffer for a chain's new body (never shortened, so it keeps its room). */
+const BODY: nft.Rule[] = [];
+
+/** Appends a pin edge to SCRATCH when `name` is a chain of the table; the new count. */
+function pinEdge(n: number, name: string, ids: ReadonlyMap<string, number>): number {
 	const id = ids.get(name);
-	if (id === undefined) return out;
-	(out ??= []).push(id * 4 + RefHow.Pin);
-	return out;
+	if (id === undefined) return n;
+	SCRATCH[n] = id * 4 + RefHow.Pin;
+	return n + 1;
 }
 
 /**
@@ -261,7 +274,8 @@ function inlineTable(t: nft.Table, changes: Change[]): nft.Table {
 		}
 	};
 	const tally = (es: readonly Edge[], sign: 1 | -1, mark: boolean): void => {
-		for (const e of es) {
+		for (let k = 0; k < es.length; k++) {
+			const e = es[k]!;
 			const id = e >> 2;
 			const how = e & 3;
 			count[id] = count[id]! + sign;
@@ -284,7 +298,9 @@ function inlineTable(t: nft.Table, changes: Change[]): nft.Table {
 	/** Whether some lone `[C] jump X` of chain i enters a chain X (not itself) that has a shape. */
 	const jumpsToShape = (i: number): boolean => {
 		const self = selfId[i];
-		for (const e of edges[i]!) {
+		const es = edges[i]!;
+		for (let k = 0; k < es.length; k++) {
+			const e = es[k]!;
 			const id = e >> 2;
 			if ((e & 3) !== RefHow.Pin && id !== self && shapes[id] !== undefined) return true;
 		}
@@ -292,12 +308,14 @@ function inlineTable(t: nft.Table, changes: Change[]): nft.Table {
 	};
 
 	for (let round = 0; round < MAX_ROUNDS && shaped > 0; round++) {
-		/** Chains rewritten this round, with what they were before it. */
-		const rewritten: [number, nft.Chain][] = [];
+		/** Chains rewritten this round. */
+		const rewritten: number[] = [];
 		for (let i = 0; i < n; i++) {
 			if (!jumpsToShape(i)) continue;
 			const c = chains[i]!;
-			let out: nft.Rule[] | undefined;
+			// The new body is collected in a reused array and copied out at its exact size (the
+			// round rewrites tens of thousands of small kube-proxy chains).
+			let m = -1;
 			for (let k = 0; k < c.rules.length; k++) {
 				const r = c.rules[k]!;
 				const target = plainJump(r);
@@ -305,36 +323,40 @@ function inlineTable(t: nft.Table, changes: Change[]): nft.Table {
 				const shape = id !== undefined ? shapes[id] : undefined;
 				const after = shape !== undefined ? inlineAt(r, shape) : undefined;
 				if (after === undefined) {
-					out?.push(r);
+					if (m >= 0) BODY[m++] = r;
 					continue;
 				}
-				out ??= c.rules.slice(0, k);
-				for (const x of after) out.push(x);
+				if (m < 0) for (m = 0; m < k; m++) BODY[m] = c.rules[m]!;
+				for (let x = 0; x < after.length; x++) BODY[m++] = after[x]!;
 				changes.push({ pass: NAME, kind: after.length === 0 ? "remove" : "inline", family: t.family, table: t.name, chain: c.name, before: [r], after, reason: shape!.reason });
 			}
-			if (out === undefined) continue;
-			chains[i] = { ...c, rules: out };
-			rewritten.push([i, c]);
+			if (m < 0) continue;
+			chains[i] = { ...c, rules: BODY.slice(0, m) };
+			rewritten.push(i);
 		}
 		if (rewritten.length === 0) break;
 		touched = true;
 		// Prune after the whole round (the round's shapes were taken before any chain changed), then
 		// bring the use counts up to date; chains whose body or uses changed get a new shape.
-		for (const [i] of rewritten) {
+		for (let w = 0; w < rewritten.length; w++) {
+			const i = rewritten[w]!;
 			const c = prune(chains[i]!, t, changes);
 			chains[i] = c;
 			markDirty(selfId[i]!);
 			tally(edges[i]!, -1, true);
 			tally((edges[i] = edgesOf(c, ids)), 1, true);
 		}
-		for (const id of dirtyList) {
+		for (let k = 0; k < dirtyList.length; k++) {
+			const id = dirtyList[k]!;
 			dirty[id] = 0;
 			reshape(id);
 		}
 		dirtyList.length = 0;
 	}
+	// The buffer must not keep the last body's rules alive.
+	BODY.length = 0;
 	// Every chain was pruned after its last change (at the start or after its round).
-	for (const c of chains) PRUNED.add(c);
+	for (let i = 0; i < n; i++) PRUNED.add(chains[i]!);
 	return touched ? { ...t, chains } : t;
 }
 

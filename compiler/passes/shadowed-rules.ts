@@ -37,23 +37,24 @@ function uniqueKeys(r: nft.Rule): string[] {
 export function removeShadowed(chain: nft.Chain, table: nft.Table, pass: string): { rules: readonly nft.Rule[]; changes: Change[] } | undefined {
 	const rules = chain.rules;
 	if (rules.length < 2) return undefined;
-	// Terminal rules seen since the last writer, by the sorted keys of their conditions.
-	const window = new Map<string, number>();
+	// Terminal rules seen since the last writer, by the sorted keys of their conditions. Made on
+	// first use, like the copy and the changes: most chains (kube-proxy: 40k) never need them.
+	let window: Map<string, number> | undefined;
 	const last = rules.length - 1;
 	// Copied from the first removal on: most chains lose nothing.
 	let keep: nft.Rule[] | undefined;
-	const changes: Change[] = [];
+	let changes: Change[] | undefined;
 	for (let idx = 0; idx < rules.length; idx++) {
 		const r = rules[idx]!;
 		// Nothing to look up and nothing later to shadow: skip the keys (the common case).
-		if (window.size === 0 && (idx === last || !isTerminal(r))) {
+		if ((window === undefined || window.size === 0) && (idx === last || !isTerminal(r))) {
 			keep?.push(r);
 			continue;
 		}
 		const terminal = isTerminal(r);
 		const keys = uniqueKeys(r);
 		let shadow: number | undefined;
-		if (window.size > 0) {
+		if (window !== undefined && window.size > 0) {
 			if (keys.length <= MAX_SUBSET_CONDS) {
 				const total = 1 << keys.length;
 				for (let m = 0; m < total && shadow === undefined; m++) {
@@ -67,7 +68,7 @@ export function removeShadowed(chain: nft.Chain, table: nft.Table, pass: string)
 		}
 		if (shadow !== undefined) {
 			keep ??= rules.slice(0, idx);
-			changes.push({
+			(changes ??= []).push({
 				pass,
 				kind: "remove",
 				family: table.family,
@@ -80,13 +81,14 @@ export function removeShadowed(chain: nft.Chain, table: nft.Table, pass: string)
 			continue;
 		}
 		keep?.push(r);
-		if (mayWrite(r) && !terminal) window.clear();
+		if (mayWrite(r) && !terminal) window?.clear();
 		else if (terminal && !hasStatefulCond(r)) {
 			const k = subsetKey(keys);
+			window ??= new Map();
 			if (!window.has(k)) window.set(k, idx);
 		}
 	}
-	return keep === undefined ? undefined : { rules: keep, changes };
+	return keep === undefined ? undefined : { rules: keep, changes: changes ?? [] };
 }
 
 function run(ruleset: nft.Ruleset): PassResult {

@@ -36,7 +36,8 @@ function reachable(t: nft.Table): Uint8Array {
 	// the second time most chains are the same objects).
 	while (stack.length > 0) {
 		const refs = chainRefs(t.chains[stack.pop()!]!);
-		for (const x of refs.names) visit(x);
+		const names = refs.names;
+		for (let k = 0; k < names.length; k++) visit(names[k]!);
 		for (const sn of refs.sets) {
 			const s = sets.get(sn);
 			if (s !== undefined) for (const x of setChainRefs(s)) visit(x);

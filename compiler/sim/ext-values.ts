@@ -9,6 +9,7 @@ import type { Fam } from "../ir/ipt.js";
 import type { Packet, SockInfo } from "./packet.js";
 import { Prng } from "./prng.js";
 import { addCtDetails, mergeCtExt, type CtExtValues } from "./ct-ext.js";
+import { packetWire } from "./wire.js";
 
 export interface ExtValues {
 	spis: number[];
@@ -51,6 +52,15 @@ export interface ExtValues {
 	msss: number[];
 	/** Conntrack counters, labels, cluster hashing (sim/ct-ext.ts); absent: no rule asks. */
 	ct?: CtExtValues;
+	/** 32-bit words raw reads (-m u32, `@nh`/`@th`) compare; placed in the payload where it lies there. Absent: none. */
+	u32Words?: U32Word[];
+}
+
+/** A word value at a byte offset from the network header (nh), the transport header (th) or the payload start (pl). */
+export interface U32Word {
+	readonly base: "nh" | "th" | "pl";
+	readonly off: number;
+	readonly value: number;
 }
 
 export function emptyExt(): ExtValues {
@@ -63,7 +73,9 @@ export function mergeExt(xs: readonly (ExtValues | undefined)[]): ExtValues | un
 	const present = xs.filter((x): x is ExtValues => x !== undefined);
 	if (present.length === 0) return undefined;
 	const out = emptyExt();
+	const words = new Map<string, U32Word>();
 	for (const x of present) {
+		for (const w of x.u32Words ?? []) words.set(`${w.base},${w.off},${w.value}`, w);
 		out.spis.push(...x.spis);
 		out.fragIds.push(...x.fragIds);
 		out.rtTypes.push(...x.rtTypes);
@@ -117,6 +129,7 @@ export function mergeExt(xs: readonly (ExtValues | undefined)[]): ExtValues | un
 		cpis: uniq(out.cpis),
 		msss: uniq(out.msss),
 		...withCt(mergeCtExt(present.map((x) => x.ct))),
+		...(words.size > 0 ? { u32Words: [...words.values()].sort((a, b) => a.off - b.off || a.value - b.value || (a.base < b.base ? -1 : a.base > b.base ? 1 : 0)) } : {}),
 	};
 }
 
@@ -210,6 +223,7 @@ export class ExtGen {
 	finish(pkt: Packet): Packet {
 		const x = this.ext;
 		if (x?.ct !== undefined) addCtDetails(x.ct, this.rng, pkt);
+		if (x?.u32Words !== undefined && x.u32Words.length > 0 && this.rng.chance(0.6)) placeWord(pkt, this.rng.pick(x.u32Words), this.rng);
 		if (x === undefined || !x.sockets || (pkt.proto !== 6 && pkt.proto !== 17)) return pkt;
 		const r = this.rng;
 		const sock = (): SockInfo => ({ transparent: r.chance(0.6), wildcard: r.chance(0.3), full: pkt.proto !== 6 || r.chance(0.8), mark: r.chance(0.5) ? 0 : r.int(1, 255) });
@@ -229,4 +243,26 @@ export class ExtGen {
 		if (x === undefined || x.helpers.length === 0 || flow || !this.rng.chance(0.6)) return undefined;
 		return this.rng.pick([...x.helpers, ...KNOWN_HELPERS]);
 	}
+}
+
+/** Payloads longer than this are not built (the word is left to chance). */
+const MAX_PAYLOAD_OFF = 4096;
+
+/**
+ * Puts a word a raw read compares into the packet's payload when the read lands there (header
+ * bytes come from the packet's fields), and sets the length on or just around the read's end.
+ */
+function placeWord(pkt: Packet, w: U32Word, r: Prng): void {
+	const wire = packetWire({ ...pkt, payload: undefined });
+	// u32's header skip reads behind the IP header also on later fragments (where nft has no @th).
+	const base = w.base === "nh" ? 0 : w.base === "th" ? (wire.thoff ?? wire.l3len) : wire.payloadOff;
+	if (base === undefined) return;
+	const abs = base + w.off;
+	if (abs < wire.payloadOff || abs - wire.payloadOff > MAX_PAYLOAD_OFF) return;
+	const payload: number[] = new Array<number>(abs - wire.payloadOff).fill(0);
+	payload.push((w.value >>> 24) & 0xff, (w.value >>> 16) & 0xff, (w.value >>> 8) & 0xff, w.value & 0xff);
+	pkt.payload = payload;
+	const end = abs + 4;
+	const lens = [end, end, end + r.int(1, 64), end - 1];
+	pkt.length = Math.min(0xffff, Math.max(pkt.length < end || r.chance(0.5) ? r.pick(lens) : pkt.length, 20));
 }

@@ -180,6 +180,11 @@ export interface Packet {
 	cpi?: number;
 	/** Value of the TCP MSS option (only meaningful when tcpOptions holds kind 2); absent: MSS_DEFAULT. */
 	mss?: number;
+	/**
+	 * The first bytes after the transport header (after the IP header on later fragments), 0..255
+	 * each; the rest of the packet up to `length` is zeros (sim/wire.ts). Absent: all zeros.
+	 */
+	payload?: readonly number[];
 }
 
 /** The MSS option value of a packet that gives none (Ethernet MTU 1500 - 40). */

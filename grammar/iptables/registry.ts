@@ -87,6 +87,7 @@ import { ipv6header } from "./ext/ipv6header.js";
 import { connbytes } from "./ext/connbytes.js";
 import { connlabel } from "./ext/connlabel.js";
 import { cluster } from "./ext/cluster.js";
+import { u32Match } from "./ext/u32match.js";
 
 const MATCHES: readonly Extension<Match>[] = [
 	addrtype, comment, connmarkMatch, conntrack, icmp, icmp6, iprange, length, limit, mac, markMatch,
@@ -95,7 +96,7 @@ const MATCHES: readonly Extension<Match>[] = [
 	helper, devgroup, realm, cpu, cgroup, nfacct, socket,
 	recent, connlimit, hashlimit, quota, setMatch,
 	hbh, dst, mh, ipcomp, tcpmssMatch, ipv6header,
-	connbytes, connlabel, cluster,
+	connbytes, connlabel, cluster, u32Match,
 ];
 
 const TARGETS: readonly Extension<Target>[] = [

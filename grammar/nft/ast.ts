@@ -132,10 +132,10 @@ export interface SocketExpr extends Typed {
 	readonly key: "transparent" | "wildcard" | "mark";
 }
 
-/** `@nh,96,32`: raw bits at a header base. */
+/** `@nh,96,32`: raw bits at a header base (ih: after the TCP/UDP header). */
 export interface RawExpr extends Typed {
 	readonly kind: "raw";
-	readonly base: "ll" | "nh" | "th";
+	readonly base: "ll" | "nh" | "th" | "ih";
 	readonly offset: number;
 	readonly len: number;
 }

@@ -1269,8 +1269,8 @@ export class NftParser {
 
 	private rawPayload(): A.RawExpr {
 		const at = this.expect(T.At, '"@"');
-		const base = this.word("ll, nh or th");
-		if (base.image !== "ll" && base.image !== "nh" && base.image !== "th") this.fail("nft_syntax_error", `unknown payload base "${base.image}"`, base);
+		const base = this.word("ll, nh, th or ih");
+		if (base.image !== "ll" && base.image !== "nh" && base.image !== "th" && base.image !== "ih") this.fail("nft_syntax_error", `unknown payload base "${base.image}"`, base);
 		this.expect(T.Comma, '","');
 		const offset = this.number("a bit offset").value;
 		this.expect(T.Comma, '","');

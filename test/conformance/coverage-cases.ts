@@ -31,6 +31,7 @@ const CT_LOWER = "test/compiler/lower/ct-ext.test.ts";
 const CT_SEM = "test/compiler/sim/ext/ct-ext.test.ts";
 const MISC = "test/compiler/lower/misc-targets.test.ts, test/compiler/sim/ext/misc-targets.test.ts, test/grammar/iptables/misc-targets.test.ts";
 const EXTHDR = "test/compiler/lower/exthdr.test.ts, test/compiler/sim/ext/exthdr.test.ts, test/grammar/iptables/exthdr.test.ts";
+const U32 = "test/compiler/lower/u32.test.ts, test/compiler/sim/ext/u32.test.ts, test/grammar/iptables/u32.test.ts";
 
 export const COVERAGE: readonly CoverageCase[] = [
 	// ----- matches
@@ -150,10 +151,17 @@ export const COVERAGE: readonly CoverageCase[] = [
 	{ ext: "connlabel", kind: "match", rule: "-m connlabel --label 40 --set -j ACCEPT", proof: `${CT_LOWER}, ${CT_SEM}` },
 	{ ext: "connlabel", kind: "match", rule: "-m connlabel ! --label 40 -j DROP", proof: `${CT_LOWER}, ${CT_SEM}` },
 	{ ext: "cluster", kind: "match", table: "mangle", chain: "PREROUTING", rule: "-i eth1 -m cluster --cluster-total-nodes 2 --cluster-local-node 1 --cluster-hash-seed 0xdeadbeef -j MARK --set-mark 0xffff", proof: `${CT_LOWER}, ${CT_SEM}` },
+	// ----- u32: fixed offsets as raw payload; the IPv4 header skip as @th where no later fragment reaches
+	{ ext: "u32", kind: "match", rule: '-m u32 --u32 "0>>28=4&&8&0xFF0000>>16=6,17" -j ACCEPT', proof: U32 },
+	{ ext: "u32", kind: "match", rule: '-m u32 ! --u32 "40&0xFF=1:5,9" -j DROP', proof: U32 },
+	{ ext: "u32", kind: "match", fam: "ip6", rule: '-m u32 --u32 "6>>24=17" -j ACCEPT', proof: U32 },
+	{ ext: "u32", kind: "match", rule: '-p tcp ! -f -m u32 --u32 "0>>22&0x3C@0>>16=80" -j ACCEPT', proof: U32 },
+	{ ext: "u32", kind: "match", rule: '-p tcp ! -f -m u32 --u32 "0>>22&0x3C@12>>26&0x3C@0>>24=0x47" -j DROP', proof: U32 },
+	{ ext: "u32", kind: "match", rule: '-p tcp -m u32 --u32 "0>>22&0x3C@12>>26&0x3C@0>>24=0x47" -j DROP', proof: U32 },
 ];
 
 /** Upstream extensions ipt2nft does not parse: rules using them are reported (unsupported_extension). */
 export const NOT_PARSED: readonly { readonly ext: string; readonly kind: "match" | "target"; readonly why: string }[] = [
-	{ ext: "u32 / bpf / osf / ipvs / l2tp and other rarely used matches", kind: "match", why: "not translated yet" },
+	{ ext: "bpf / osf / ipvs / l2tp and other rarely used matches", kind: "match", why: "not translated yet" },
 	{ ext: "ECN / IDLETIMER / LED / RATEEST / CLUSTERIP / DNPT / SNPT", kind: "target", why: "not translated yet" },
 ];

@@ -22,6 +22,8 @@ import type { CtState } from "../packet.js";
 import type { HostHints, SubnetHint } from "../host.js";
 import { emptyExt, maskedEdges, u32Edges, type ExtValues } from "../ext-values.js";
 import { counterEdges, emptyCtExt, type CtExtValues } from "../ct-ext.js";
+import { foldU32, type U32Fold } from "../../ir/u32.js";
+import { addU32Values } from "../u32-values.js";
 
 export function iptBoundaryValues(rs: ipt.Ruleset): BoundaryValues {
 	const b = emptyBoundary();
@@ -274,6 +276,9 @@ function matchValues(
 		case "cluster":
 			ctExt(b).cluster = true;
 			return;
+		case "u32":
+			u32MatchValues(m, b);
+			return;
 		case "nfacct":
 		case "recent":
 		case "set":
@@ -413,4 +418,16 @@ export function iptHostHints(rs: ipt.Ruleset): HostHints {
 		}
 	}
 	return { ifaces: [...ifaces].sort(), addrs, ...(groups.size > 0 ? { groups: [...groups].sort((x, y) => x - y) } : {}) };
+}
+
+/** -m u32: each test's final read, relative to where the corpus can place it (u32-values.ts). */
+function u32MatchValues(m: ipt.U32Match, b: BoundaryValues): void {
+	const all: U32Fold = { mask: 0xffffffffn, shift: 0 };
+	for (const t of m.tests) {
+		const ats = t.ops.flatMap((o, i) => (o.op === "@" ? [i] : []));
+		const last = ats[ats.length - 1];
+		const f = foldU32(t.ops.slice(last === undefined ? 0 : last + 1)) ?? all;
+		if (last === undefined) addU32Values(b, "nh", t.start, f, t.ranges);
+		else addU32Values(b, ats.length === 1 ? "th" : "pl", t.ops[last]!.n, f, t.ranges);
+	}
 }

@@ -5,7 +5,8 @@
 import type * as A from "../../../grammar/nft/ast.js";
 import { typesOf } from "../../../grammar/nft/parser.js";
 import type { Fam } from "../../ir/ipt.js";
-import { wildcardMember, type BoundaryValues } from "../boundary.js";
+import { emptyBoundary, wildcardMember, type BoundaryValues } from "../boundary.js";
+import { addU32Values } from "../u32-values.js";
 import { emptyExt, u32Edges, type ExtValues } from "../ext-values.js";
 import { counterEdges, emptyCtExt, type CtExtValues } from "../ct-ext.js";
 
@@ -22,6 +23,9 @@ interface Acc {
 	icmpTypes: Set<number>;
 	tcpFlags: Set<number>;
 	fams: Set<Fam>;
+	/** Packet lengths and TTLs around raw reads. */
+	lengths: Set<number>;
+	ttls: Set<number>;
 	/** Optional packet details (extension headers, CPI, MSS), created on first use. */
 	ext?: ExtValues;
 }
@@ -42,6 +46,7 @@ function addExt(acc: Acc, left: A.NftExpr, right: A.NftValue): void {
 	};
 	const x = (): ExtValues => (acc.ext ??= emptyExt());
 	addCtExt(acc, left, right);
+	addRaw(acc, left, right);
 	if (left.kind === "exthdr" && (left.hdr === "hbh" || left.hdr === "dst")) {
 		x().optsHdrs = true;
 		if (left.field === "hdrlength") (left.hdr === "hbh" ? x().hbhLens : x().dstLens).push(...vals(255));
@@ -55,6 +60,26 @@ function addExt(acc: Acc, left: A.NftExpr, right: A.NftValue): void {
 		acc.protos.add(6);
 		x().msss.push(...(left.field === "size" ? vals(0xffff) : []));
 	}
+}
+
+/**
+ * A 32-bit raw read (`@nh,OFF,32 [& MASK] == …`, what -m u32 becomes): the words around its
+ * intervals, lengths around the read's end, and the header fields under it (sim/u32-values.ts).
+ */
+function addRaw(acc: Acc, left: A.NftExpr, right: A.NftValue): void {
+	const masked = left.kind === "binop" && left.op === "&" && left.right.kind === "const";
+	const raw = left.kind === "raw" ? left : masked && left.left.kind === "raw" ? left.left : undefined;
+	if (raw === undefined || raw.base === "ll" || raw.len !== 32 || raw.offset % 8 !== 0) return;
+	const mask = masked && left.kind === "binop" && left.right.kind === "const" ? left.right.value & 0xffffffffn : 0xffffffffn;
+	const scalars: A.ScalarValue[] = right.kind === "value" ? [right] : right.kind === "set" ? right.elems.flatMap((e) => (e.key.kind === "value" ? [e.key] : [])) : [];
+	const ranges = scalars.filter((v) => v.hi <= 0xffffffffn).map((v) => ({ lo: Number(v.lo), hi: Number(v.hi) }));
+	const b: BoundaryValues = { ...emptyBoundary(), ...(acc.ext !== undefined ? { ext: acc.ext } : {}) };
+	addU32Values(b, raw.base === "ih" ? "pl" : raw.base, raw.offset / 8, { mask, shift: 0 }, ranges);
+	acc.ext = b.ext;
+	for (const v of b.lengths ?? []) acc.lengths.add(v);
+	for (const v of b.ttls ?? []) acc.ttls.add(v);
+	for (const v of b.protos) acc.protos.add(v);
+	for (const v of b.ports) acc.ports.add(v);
 }
 
 /** Conntrack counters, labels and jhash (sim/ct-ext.ts). */
@@ -168,6 +193,8 @@ export function nftBoundaryValues(ast: A.NftRuleset): NftBoundaries {
 		icmpTypes: new Set(),
 		tcpFlags: new Set(),
 		fams: new Set(),
+		lengths: new Set(),
+		ttls: new Set(),
 	};
 	for (const t of ast.tables) {
 		if (t.family === "ip" || t.family === "inet") acc.fams.add(4);
@@ -227,6 +254,8 @@ export function nftBoundaryValues(ast: A.NftRuleset): NftBoundaries {
 		protos: sortN(acc.protos),
 		icmpTypes: sortN(acc.icmpTypes),
 		tcpFlags: sortN(acc.tcpFlags),
+		...(acc.lengths.size > 0 ? { lengths: sortN(acc.lengths) } : {}),
+		...(acc.ttls.size > 0 ? { ttls: sortN(acc.ttls) } : {}),
 		...(acc.ext !== undefined ? { ext: acc.ext } : {}),
 	};
 }

@@ -12,6 +12,7 @@ import { hasPorts, MSS_DEFAULT, TIME_DEFAULT_NS, ZERO_ACCT, type Packet } from "
 import { addrBytes, jhash, reciprocalScale } from "../jhash.js";
 import { fibLookup, isLinkLocal6, linkScope6 } from "../fib.js";
 import { packetSocket } from "../sockets.js";
+import { packetWire, type Wire } from "../wire.js";
 
 const NS = 1_000_000_000n;
 
@@ -485,28 +486,57 @@ export class GetterCompiler {
 		return () => undefined; // header absent: BREAK
 	}
 
+	/**
+	 * `@nh|@th,OFFSET,LEN` on the packet's wire image (sim/wire.ts), as nft_payload_eval: @th has no
+	 * base on later fragments; a read not wholly inside skb->len BREAKs. Bits are big-endian.
+	 * (Some kernels' fast path for aligned 1/2/4-byte loads skips the fragment check; the model
+	 * follows nft_payload_eval, as the `tcp dport` getters do.)
+	 */
 	private raw(e: A.RawExpr): Getter {
-		const k = `${e.base},${e.offset},${e.len}`;
-		switch (k) {
-			case "th,0,16":
-				return (p) => (hasPorts(p.proto) && p.fragOffset === 0 ? p.sport : undefined);
-			case "th,16,16":
-				return (p) => (hasPorts(p.proto) && p.fragOffset === 0 ? p.dport : undefined);
-			case "nh,72,8":
-				return (p) => (p.fam === 4 ? p.proto : undefined);
-			case "nh,96,32":
-				return (p) => (p.fam === 4 ? Number(p.saddr) : undefined);
-			case "nh,128,32":
-				return (p) => (p.fam === 4 ? Number(p.daddr) : undefined);
-			case "nh,48,8":
-				return (p) => (p.fam === 6 ? p.proto : undefined);
-			case "nh,64,128":
-				return (p) => (p.fam === 6 ? p.saddr : undefined);
-			case "nh,192,128":
-				return (p) => (p.fam === 6 ? p.daddr : undefined);
-			default:
-				return this.unsupported(`raw payload @${k}`, e.span);
+		if (e.base === "ll") return this.unsupported(`raw payload @ll,${e.offset},${e.len}`, e.span);
+		const th = e.base === "th";
+		const { offset, len } = e;
+		if (len <= 0 || len > 128) return this.unsupported(`raw payload @${e.base},${offset},${len}`, e.span);
+		const first = Math.floor(offset / 8);
+		const last = Math.ceil((offset + len) / 8);
+		const drop = BigInt(last * 8 - (offset + len));
+		const mask = (1n << BigInt(len)) - 1n;
+		const ih = e.base === "ih";
+		return (p) => {
+			const w = packetWire(p);
+			const base = ih ? innerOffset(p.proto, w) : th ? w.thoff : 0;
+			if (base === undefined || base + last > w.bytes.length) return undefined;
+			let v = 0n;
+			for (let i = base + first; i < base + last; i++) v = (v << 8n) | BigInt(w.bytes[i]!);
+			return toVal((v >> drop) & mask, len);
+		};
+	}
+}
+
+/**
+ * nft's inner header offset (nft_payload_inner_offset): after the TCP header (its data offset, the
+ * 20-byte header must be there), the UDP header, the GRE header (version 0 without routing), or
+ * the transport offset for IPIP; none on later fragments or for other protocols.
+ */
+function innerOffset(proto: number, w: Wire): number | undefined {
+	const th = w.thoff;
+	if (th === undefined) return undefined;
+	const b = w.bytes;
+	switch (proto) {
+		case 6:
+			return th + 20 <= b.length ? th + ((b[th + 12]! >> 4) << 2) : undefined;
+		case 17:
+			return th + 8;
+		case 47: {
+			if (th + 4 > b.length) return undefined;
+			const flags = (b[th]! << 8) | b[th + 1]!;
+			if ((flags & 0x7) !== 0 || flags & 0x4000) return undefined;
+			return th + 4 + (flags & 0x8000 ? 4 : 0) + (flags & 0x2000 ? 4 : 0) + (flags & 0x1000 ? 4 : 0);
 		}
+		case 4:
+			return th;
+		default:
+			return undefined;
 	}
 }
 

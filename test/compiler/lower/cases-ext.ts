@@ -135,4 +135,6 @@ export const EXT_CASES: readonly Case[] = [
 	{ name: "connbytes range", rule: { matches: [{ kind: "connbytes", from: 200n, to: 600n, dir: "both", mode: "bytes" }], target: { kind: "accept" } }, nft: ["ct bytes 200-600 accept"] },
 	{ name: "connlabel set", rule: { matches: [{ kind: "connlabel", bit: 40, neg: false, set: true }], target: { kind: "accept" } }, nft: ["ct label set 40 ct label 40 accept"] },
 	{ name: "cluster", table: "mangle", chain: "PREROUTING", rule: { matches: [{ kind: "cluster", totalNodes: 2, nodeMask: 1, seed: 0xdeadbeef, neg: false }], target: { kind: "accept" } }, nft: ["meta pkttype multicast ip daddr != 224.0.0.0/4 meta pkttype set host", "jhash ct original ip saddr mod 2 seed 0xdeadbeef 0 accept"], codes: ["assumed_host_state"] },
+	// ----- u32 (more in u32.test.ts)
+	{ name: "u32 fixed offset", rule: { matches: [{ kind: "u32", neg: false, tests: [{ start: 6, ops: [{ op: "&", n: 0xff }], ranges: [{ lo: 6, hi: 6 }] }] }], target: { kind: "accept" } }, nft: ["@nh,48,32 & 0xff == 6 accept"] },
 ];

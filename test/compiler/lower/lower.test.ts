@@ -133,6 +133,7 @@ describe("coverage guard", () => {
 		ipcomp: true,
 		tcpmss: true,
 		ipv6header: true,
+		u32: true,
 		unknown: true,
 	};
 	const TARGET_KINDS: Record<ipt.TargetKind, true> = {

@@ -28,6 +28,7 @@ import { compileFrag } from "./frag.js";
 import { compileDccp } from "./dccp.js";
 import { compileCgroup, compileCpu, compileDevgroup, compileRealm } from "./devices.js";
 import { compileHelper } from "./helper.js";
+import { compileU32 } from "./u32.js";
 import { compilePolicy } from "./policy.js";
 import { compileTime } from "./time.js";
 import { compileRecent } from "./recent.js";
@@ -159,6 +160,8 @@ export function compileMatch(m: Match, env: CompileEnv): Compiled {
 			return compileConnlabel(m);
 		case "cluster":
 			return compileCluster(m);
+		case "u32":
+			return compileU32(m);
 		case "unknown":
 			return unsupported(`-m ${m.name}`);
 		default:
