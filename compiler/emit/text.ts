@@ -1,15 +1,10 @@
 /**
  * nft text, laid out like `nft list ruleset` (tabs, one rule per line, a blank line between
- * parts of a table and between tables). Layout uses prettier's doc builders; the parts of a table
- * are built and printed in batches and handed on as they are printed, so a 100k-rule ruleset is
- * never one giant doc nor (unless the caller joins it, as emitText does) one giant string.
+ * chains and between tables). Every line is a string from format.ts; this file only indents
+ * and joins them.
  */
-import { builders, printer } from "prettier/doc";
 import type * as nft from "../ir/nft.js";
 import { baseChainLine, objectKeyword, objectLines, rule, setLines } from "./format.js";
-
-const { hardline, indent, join } = builders;
-type Doc = builders.Doc;
 
 export type Preamble = "none" | "flush" | "destroy";
 
@@ -17,57 +12,75 @@ export interface EmitTextOpts {
 	readonly preamble: Preamble;
 }
 
-const PRINT = { printWidth: 1_000_000, tabWidth: 8, useTabs: true } as const;
-
-function print(doc: Doc): string {
-	return printer.printDocToString(doc, PRINT).formatted;
-}
-
-/** `header {`, the body lines one level in, `}`. */
-function block(header: string, body: readonly Doc[]): Doc {
-	return [header, body.length > 0 ? indent([hardline, join(hardline, [...body])]) : "", hardline, "}"];
-}
-
-function chainDoc(family: nft.Family, c: nft.Chain): Doc {
-	const body: Doc[] = [];
-	if (c.base !== undefined) body.push(baseChainLine(family, c.base));
-	for (const r of c.rules) body.push(rule(r, family));
-	return block(`chain ${c.name} {`, body);
+/**
+ * One line at an indentation, without trailing blanks (a blank line carries no tabs). This is the
+ * whole layout: parts of a table one tab in, their lines two tabs in. It was printed with
+ * prettier's doc printer; on kube-proxy rulesets (90k rules) that cost ~0.3 s and ~50 MB of
+ * garbage for no line breaking at all, so the same layout is written directly.
+ */
+function line(indent: string, text: string): string {
+	const c = text.charCodeAt(text.length - 1);
+	return c === 32 || c === 9 || text.length === 0 ? (indent + text).replace(/[ \t]+$/, "") : indent + text;
 }
 
 /**
- * Parts (objects, sets, chains) printed per batch: one doc per part pays the printer's fixed cost
- * 20k times on kube-proxy tables (tiny chains); one doc for everything would hold the whole
- * output twice.
+ * Lines are collected and handed on in pieces of this many: a kube-proxy ruleset (~100k lines)
+ * then never exists as one string unless the caller joins it (emitText).
  */
-const BATCH_RULES = 2000;
+const PIECE_LINES = 4096;
 
-/** One table, handed to `write` in printed batches of whole lines (parts indented by one tab). */
-function writeTable(t: nft.Table, write: (chunk: string) => void): void {
-	write(`table ${t.family} ${t.name} {\n`);
-	let batch: Doc[] = [];
-	let weight = 0;
-	let parts = 0;
-	const flush = (): void => {
-		if (batch.length === 0) return;
-		// The batch's doc starts with the newline that indents its first part: the piece starts
-		// after it and ends with its own, so every piece is whole lines.
-		write(`${print(indent(batch)).slice(1)}\n`);
-		batch = [];
-		weight = 0;
+/** Collects lines (each ends with a newline in the output) and hands them on in pieces. */
+class Lines {
+	private buf: string[] = [];
+	constructor(private readonly write: (chunk: string) => void) {}
+	push(l: string): void {
+		this.buf.push(l);
+		if (this.buf.length >= PIECE_LINES) this.flush();
+	}
+	flush(): void {
+		if (this.buf.length === 0) return;
+		this.buf.push("");
+		this.write(this.buf.join("\n"));
+		this.buf = [];
+	}
+}
+
+/** `header {`, the body lines, `}`: one part of a table (chain, set, object). */
+function block(out: Lines, header: string, body: readonly string[]): void {
+	out.push(line("\t", header));
+	for (const b of body) out.push(line("\t\t", b));
+	out.push("\t}");
+}
+
+function chain(out: Lines, family: nft.Family, c: nft.Chain): void {
+	out.push(line("\t", `chain ${c.name} {`));
+	if (c.base !== undefined) out.push(line("\t\t", baseChainLine(family, c.base)));
+	for (const r of c.rules) out.push(line("\t\t", rule(r, family)));
+	out.push("\t}");
+}
+
+/** One table: its parts separated by a blank line, like `nft list ruleset`. */
+function table(out: Lines, t: nft.Table): void {
+	out.push(`table ${t.family} ${t.name} {`);
+	let first = true;
+	const next = (): void => {
+		if (!first) out.push("");
+		first = false;
 	};
-	const add = (d: Doc, lines: number): void => {
-		// Each part starts with its own newline+tab; a blank line separates parts like `nft list`.
-		batch.push(parts++ > 0 ? [hardline, hardline, d] : [hardline, d]);
-		weight += lines + 1;
-		if (weight >= BATCH_RULES) flush();
-	};
-	// `counter NAME {` … `}`: nft 1.0.6 reads object names only unquoted (lowering spells them so).
-	for (const o of t.objects ?? []) add(block(`${objectKeyword(o)} ${o.name} {`, objectLines(o)), 2);
-	for (const s of t.sets) add(block(`${s.dataType !== undefined ? "map" : "set"} ${s.name} {`, setLines(s)), s.elems.length);
-	for (const c of t.chains) add(chainDoc(t.family, c), c.rules.length);
-	flush();
-	write("}\n");
+	for (const o of t.objects ?? []) {
+		next();
+		// `counter NAME {` … `}`: nft 1.0.6 reads object names only unquoted (lowering spells them so).
+		block(out, `${objectKeyword(o)} ${o.name} {`, objectLines(o));
+	}
+	for (const s of t.sets) {
+		next();
+		block(out, `${s.dataType !== undefined ? "map" : "set"} ${s.name} {`, setLines(s));
+	}
+	for (const c of t.chains) {
+		next();
+		chain(out, t.family, c);
+	}
+	out.push("}");
 }
 
 /** The ruleset as nft text, handed to `write` in pieces (in order; their concatenation is the text). */
@@ -84,10 +97,12 @@ export function writeText(ruleset: nft.Ruleset, opts: EmitTextOpts, write: (chun
 			for (const t of ruleset.tables) write(`table ${t.family} ${t.name}\ndelete table ${t.family} ${t.name}\n`);
 			break;
 	}
+	const out = new Lines(write);
 	ruleset.tables.forEach((t, i) => {
-		if (i > 0 || opts.preamble !== "none") write("\n");
-		writeTable(t, write);
+		if (i > 0 || opts.preamble !== "none") out.push("");
+		table(out, t);
 	});
+	out.flush();
 }
 
 export function emitText(ruleset: nft.Ruleset, opts: EmitTextOpts): string {

@@ -32,6 +32,7 @@ export const CATALOGUE = {
 	chain_not_declared: { severity: "error", summary: "a rule appended to a chain that was never declared" },
 	jump_target_missing: { severity: "error", summary: "`-j`/`-g` to a chain that does not exist" },
 	chain_exists: { severity: "error", summary: "`-N` of a chain that already exists" },
+	cleanup_of_missing_chain: { severity: "warning", summary: "`-X`/`-F`/`-Z` of a chain that does not exist (yet): on a fresh host the command fails and changes nothing, so the final ruleset is unaffected" },
 	chain_in_use: { severity: "error", summary: "`-X` of a chain that is not empty or is still referenced" },
 	builtin_chain: { severity: "error", summary: "an operation not allowed on a built-in chain" },
 	rule_not_found: { severity: "error", summary: "`-D`/`-R`/`-I` refers to a rule or index that does not exist" },

@@ -55,6 +55,16 @@ export class Replayer {
 				this.src.report("chain_not_declared", `chain "${chainName ?? ""}" does not exist in table ${pc.table}`, at(pc.chainWord), table.chains.size > 0 ? hint(chainName ?? "", table) : undefined);
 			return chain;
 		};
+		/**
+		 * Scripts often clean up before they build (`iptables -X DUMP; iptables -N DUMP`): deleting,
+		 * flushing or zeroing a chain that does not exist fails on a fresh host and changes nothing,
+		 * so no rule is lost: a warning, not an error.
+		 */
+		const cleanupChain = (): ChainState | undefined => {
+			if (chain === undefined && chainName !== undefined)
+				this.src.report("cleanup_of_missing_chain", `chain "${chainName}" does not exist in table ${pc.table}: \`${pc.opWord?.text ?? ""} ${chainName}\` fails on a fresh host and changes nothing`, at(pc.chainWord));
+			return chain;
+		};
 		const makeRules = (bodies: readonly RuleBody[]): Rule[] | undefined => {
 			if (!deferJumps)
 				for (const b of bodies) if (!this.jumpOk(table, b, span)) return undefined;
@@ -142,7 +152,7 @@ export class Replayer {
 				return;
 			}
 			case "delete-chain": {
-				const targets = chainName === undefined ? [...table.chains.values()].filter((c) => !c.builtin) : [needChain()];
+				const targets = chainName === undefined ? [...table.chains.values()].filter((c) => !c.builtin) : [cleanupChain()];
 				for (const c of targets) {
 					if (c === undefined) return;
 					if (c.builtin) {
@@ -164,7 +174,7 @@ export class Replayer {
 					for (const c of table.chains.values()) c.rules = [];
 					return;
 				}
-				const c = needChain();
+				const c = cleanupChain();
 				if (c) c.rules = [];
 				return;
 			}
@@ -175,7 +185,7 @@ export class Replayer {
 				};
 				if (chainName === undefined) for (const c of table.chains.values()) zero(c);
 				else {
-					const c = needChain();
+					const c = cleanupChain();
 					if (c) zero(c);
 				}
 				return;

@@ -15,7 +15,6 @@ const SOFT = new Set(["unsupported_extension", "unsupported_option"]);
 /** Files whose input really is defective, and why. */
 const KNOWN: Record<string, { codes: string[]; why: string }> = {
 	"ddos-protection-snippets.INVALID.rules": { codes: ["missing_commit"], why: "snippet collection: tables re-opened without COMMIT" },
-	"iptsem-ringofsaturn-script.sh": { codes: ["chain_not_declared"], why: "`-X DUMP` / `-X STATEFUL` before the chains exist fail in iptables too" },
 	"istio-sidecar-dns-owner-groups.v6.rules": { codes: ["invalid_value"], why: "`--gid-owner java`: a group name needs the host's /etc/group" },
 	"netnetwork-home-user.rules": { codes: ["invalid_value"], why: "`--hitcount 348` (numbers scrambled by anonymisation): xt_recent remembers at most 255 packets" },
 	"netnetwork-jvehent-afw.rules": { codes: ["invalid_address"], why: "host name ntp.example.net in -d" },

@@ -60,6 +60,23 @@ iptables -E NOPE X
 		expect(f.chains.map((c) => c.name)).toEqual(["INPUT", "FORWARD", "OUTPUT"]);
 	});
 
+	it("cleaning up a chain that does not exist yet (-X/-F/-Z) is a warning: nothing is lost", () => {
+		const r = run("iptables -F DUMP\niptables -X DUMP\niptables -Z DUMP\niptables -N DUMP\niptables -A DUMP -j DROP\niptables -A INPUT -j DUMP\niptables -A NOPE -j DROP\n");
+		expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line])).toEqual([
+			["cleanup_of_missing_chain", "warning", 1],
+			["cleanup_of_missing_chain", "warning", 2],
+			["cleanup_of_missing_chain", "warning", 3],
+			// Appending to a chain that does not exist loses a rule: still an error.
+			["chain_not_declared", "error", 7],
+		]);
+		expect(r.ruleset.tables[0]!.chains.map((c) => [c.name, c.rules.length])).toEqual([
+			["INPUT", 1],
+			["FORWARD", 0],
+			["OUTPUT", 0],
+			["DUMP", 1],
+		]);
+	});
+
 	it("-E renames in place and rewrites -j/-g", () => {
 		const r = run("iptables -N A\niptables -N B\niptables -A INPUT -j A\niptables -A B -g A\niptables -E A Z\n");
 		expect(r.diagnostics).toEqual([]);
