@@ -213,3 +213,12 @@ export function setChainRefs(s: nft.NamedSet): string[] {
 export function withTable(rs: nft.Ruleset, old: nft.Table, next: nft.Table): nft.Ruleset {
 	return { tables: rs.tables.map((t) => (t === old ? next : t)) };
 }
+
+/**
+ * A table whose base chains hold no rules is a fragment (iptables-restore --noflush input such as
+ * kube-proxy's or ufw's before.rules): its user chains are entered from rules we do not see, so a
+ * chain with rules stays even when nothing visible jumps to it.
+ */
+export function isFragment(t: nft.Table): boolean {
+	return !t.chains.some((c) => c.base !== undefined && c.rules.length > 0);
+}

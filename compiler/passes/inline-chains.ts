@@ -10,6 +10,8 @@
  * - chain entered from exactly one place, an unconditional `jump X`: the rule is replaced by the
  *   body, when no body rule says `return` or `goto` (they would leave the caller instead of X).
  *
+ * In a fragment (facts.isFragment: unseen rules may enter any chain, so none goes away) only
+ * empty chains are inlined: any other copy keeps the chain and adds rules.
  * Never: base chains, `goto X` callers, callers with more than the jump (counters, logs), jumps
  * from verdict maps, recursion, and a single rule carrying a big set or map (more than
  * MAX_COPIED_ELEMS elements) into more than one caller: each copy would load it again.
@@ -21,7 +23,7 @@ import type { Change, Pass, PassResult } from "./pass.js";
 import { PRUNED, removeDeadRules } from "./dead-rules.js";
 import { assertNever } from "../ir/span.js";
 import { isVerdict } from "../ir/nft.js";
-import { condKey, hasStatefulCond, isStatefulCond, plainJump, setChainRefs } from "./facts.js";
+import { condKey, hasStatefulCond, isFragment, isStatefulCond, plainJump, setChainRefs } from "./facts.js";
 import { removeShadowed } from "./shadowed-rules.js";
 
 const NAME = "inline-chains";
@@ -94,9 +96,12 @@ function carriedElems(r: nft.Rule): number {
  * table (a rule naming X twice counts twice); `plain`: those that are an unconditional lone
  * `jump X`.
  */
-function shapeOf(c: nft.Chain, count: number, plain: number): Shape | undefined {
+function shapeOf(c: nft.Chain, count: number, plain: number, fragment: boolean): Shape | undefined {
 	if (c.base !== undefined) return undefined;
 	if (c.rules.length === 0 || isUnconditionalReturn(c.rules[0]!)) return { kind: "empty", reason: `chain ${c.name} does nothing` };
+	// In a fragment the chain stays (unseen rules may enter it): a copy of its body can only add
+	// rules, and an inlined rule no longer merges with its neighbours (kube-proxy's KUBE-FW jumps).
+	if (fragment) return undefined;
 	if (c.rules.length === 1) {
 		const only = c.rules[0]!;
 		// A limit/quota/counter-based condition is one instance in X; copies would each keep their own.
@@ -231,6 +236,7 @@ function pinEdge(n: number, name: string, ids: ReadonlyMap<string, number>): num
  * only for the chains it rewrites.
  */
 function inlineTable(t: nft.Table, changes: Change[]): nft.Table {
+	const fragment = isFragment(t);
 	const chains = t.chains.slice();
 	const n = chains.length;
 	let touched = false;
@@ -289,7 +295,7 @@ function inlineTable(t: nft.Table, changes: Change[]): nft.Table {
 	const shapes: (Shape | undefined)[] = new Array<Shape | undefined>(n);
 	let shaped = 0;
 	const reshape = (id: number): void => {
-		const s = pinnedBySet[id] === 1 || pins[id]! > 0 || selfId[id] !== id ? undefined : shapeOf(chains[id]!, count[id]!, plain[id]!);
+		const s = pinnedBySet[id] === 1 || pins[id]! > 0 || selfId[id] !== id ? undefined : shapeOf(chains[id]!, count[id]!, plain[id]!, fragment);
 		if ((shapes[id] === undefined) !== (s === undefined)) shaped += s === undefined ? -1 : 1;
 		shapes[id] = s;
 	};

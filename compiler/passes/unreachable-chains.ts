@@ -7,7 +7,7 @@
 import type * as nft from "../ir/nft.js";
 import type { Change, Pass, PassResult } from "./pass.js";
 import { unchanged } from "./pass.js";
-import { chainRefs, setChainRefs } from "./facts.js";
+import { chainRefs, isFragment, setChainRefs } from "./facts.js";
 
 /**
  * Per chain (by position): whether a base chain reaches its name. A name used twice is looked up
@@ -52,9 +52,7 @@ function run(ruleset: nft.Ruleset): PassResult {
 	const changes: Change[] = [];
 	let touched = false;
 	const tables = ruleset.tables.map((t) => {
-		// No base chain with a rule: a fragment (iptables-restore --noflush input, ufw's before.rules)
-		// whose chains are entered from rules we do not see. Keep those with rules.
-		const fragment = !t.chains.some((c) => c.base !== undefined && c.rules.length > 0);
+		const fragment = isFragment(t);
 		const live = reachable(t);
 		const gone = t.chains.filter((c, i) => c.base === undefined && live[i] === 0 && !(fragment && c.rules.length > 0));
 		if (gone.length === 0) return t;

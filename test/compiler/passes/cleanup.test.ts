@@ -17,6 +17,19 @@ const CASES: readonly { name: string; passes: readonly Pass[]; expect: (kinds: M
 		expect: (k) => expect(k.get("inline-chains/inline")).toBeGreaterThanOrEqual(3),
 	},
 	{ name: "inline-body", passes: [inlineChains, unreachableChains], expect: (k) => expect(k.get("inline-chains/inline")).toBe(1) },
+	// No base chain has rules (kube-proxy's --noflush input): any chain may be entered from rules we
+	// do not see, so chains with rules stay and nothing is copied into callers (a copy would add
+	// rules, and KUBE-FW-A's inlined jump would no longer merge with its neighbours); only the jump
+	// to the empty chain and the empty chain itself go.
+	{
+		name: "inline-fragment",
+		passes: [inlineChains, unreachableChains],
+		expect: (k) =>
+			expect([...k]).toEqual([
+				["inline-chains/remove", 1],
+				["unreachable-chains/remove", 1],
+			]),
+	},
 	{ name: "empty-and-unreachable", passes: [inlineChains, unreachableChains], expect: (k) => expect(k.get("unreachable-chains/remove")).toBeGreaterThanOrEqual(2) },
 	{ name: "dead-rules", passes: [deadRules], expect: (k) => expect(k.get("dead-rules/remove")).toBe(3) },
 	{ name: "shadowed-rules", passes: [shadowedRules], expect: (k) => expect(k.get("shadowed-rules/remove")).toBe(4) },
