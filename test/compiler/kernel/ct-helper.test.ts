@@ -9,7 +9,8 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../../compiler/index.js";
-import { kernelSupport, NsGroup, PYTHON, run, runIn } from "../../../compiler/kernel/netns.js";
+import { kernelSupport, NsGroup, PYTHON, runIn } from "../../../compiler/kernel/netns.js";
+import { hostAndPeer } from "../../helpers/kernel-host.js";
 
 const support = kernelSupport();
 if (!support.ok) console.warn(`ct helper kernel tests skipped: ${support.reason}`);
@@ -37,22 +38,7 @@ s.sendall(b"USER a\\r\\n"); time.sleep(0.2); s.sendall(b"PORT 10,9,0,2,200,21\\r
 async function ftpExpectations(kind: "iptables" | "nft", rules: string): Promise<string[]> {
 	const g = new NsGroup();
 	try {
-		const host = g.add("cth-h");
-		const peer = g.add("cth-p");
-		const steps: [string, string[]][] = [
-			["ip", ["-n", host, "link", "add", "vh", "type", "veth", "peer", "name", "vp", "netns", peer]],
-			["ip", ["-n", host, "addr", "add", "10.9.0.1/24", "dev", "vh"]],
-			["ip", ["-n", peer, "addr", "add", "10.9.0.2/24", "dev", "vp"]],
-			["ip", ["-n", host, "link", "set", "vh", "up"]],
-			["ip", ["-n", peer, "link", "set", "vp", "up"]],
-			["ip", ["-n", host, "link", "set", "lo", "up"]],
-		];
-		for (const [cmd, args] of steps) {
-			const r = run(cmd, args);
-			if (!r.ok) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
-		}
-		const load = kind === "iptables" ? runIn(host, "iptables-legacy-restore", [], rules) : runIn(host, "nft", ["-f", "-"], rules);
-		if (!load.ok) throw new Error(`loading ${kind}: ${load.stderr}`);
+		const { host, peer } = hostAndPeer(g, "cth", kind, rules);
 		const server = spawn("ip", ["netns", "exec", host, PYTHON, "-c", SERVER], { stdio: "ignore" });
 		const ended = new Promise<void>((res) => server.on("exit", () => res()));
 		await new Promise((res) => setTimeout(res, 400));

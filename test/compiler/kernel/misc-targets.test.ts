@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../../compiler/index.js";
 import { kernelSupport, NsGroup, PYTHON, run, runIn } from "../../../compiler/kernel/netns.js";
+import { hostAndPeer } from "../../helpers/kernel-host.js";
 
 const support = kernelSupport();
 if (!support.ok) console.warn(`TEE/CONNMARK kernel tests skipped: ${support.reason}`);
@@ -30,24 +31,9 @@ interface Observed {
 function observe(kind: "iptables" | "nft", rules: string, ports: readonly number[], dst: string): Observed {
 	const g = new NsGroup();
 	try {
-		const host = g.add("mt-h");
-		const peer = g.add("mt-p");
-		const steps: [string, string[]][] = [
-			["ip", ["-n", host, "link", "add", "vh", "type", "veth", "peer", "name", "vp", "netns", peer]],
-			["ip", ["-n", host, "addr", "add", "10.9.0.1/24", "dev", "vh"]],
-			["ip", ["-n", peer, "addr", "add", "10.9.0.2/24", "dev", "vp"]],
-			["ip", ["-n", host, "link", "set", "vh", "up"]],
-			["ip", ["-n", peer, "link", "set", "vp", "up"]],
-			["ip", ["-n", host, "link", "set", "lo", "up"]],
-		];
-		for (const [cmd, args] of steps) {
-			const r = run(cmd, args);
-			if (!r.ok) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
-		}
+		const { host, peer } = hostAndPeer(g, "mt", kind, rules);
 		const obs = runIn(peer, "nft", ["-f", "-"], OBSERVER);
 		if (!obs.ok) throw new Error(`observer: ${obs.stderr}`);
-		const load = kind === "iptables" ? runIn(host, "iptables-legacy-restore", [], rules) : runIn(host, "nft", ["-f", "-"], rules);
-		if (!load.ok) throw new Error(`loading ${kind}: ${load.stderr}`);
 		// Let the veth pair come up (IPv6 DAD does not matter; carrier does).
 		run("sleep", ["0.3"]);
 		const send = runIn(host, PYTHON, ["-c", SEND(ports, dst)]);

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { compile } from "../../../compiler/index.js";
-import { kernelSupport, NsGroup, PYTHON, run, runIn } from "../../../compiler/kernel/netns.js";
+import { kernelSupport } from "../../../compiler/kernel/netns.js";
+import { expectKernelDrops, kernelDrops, type Side } from "../../helpers/kernel-host.js";
 
 const support = kernelSupport();
 if (!support.ok) console.warn(`u32 kernel tests skipped: ${support.reason}`);
@@ -53,49 +54,15 @@ const CASES: readonly Case[] = [
 	{ name: "IPv6 next header and payload length", fam: "ip6", rule: '-m u32 --u32 "6>>24=17&&4>>16=0:20" -j DROP', packets: [UDP6(12), UDP6(13), 'IPv6(dst="::1")/TCP(sport=1, dport=9)'], dropped: [true, false, false] },
 ];
 
-function sendScript(packets: readonly string[]): string {
-	return [
-		"import json, socket",
-		"from scapy.all import IP, IPv6, IPOption_NOP, IPOption_EOL, Raw, TCP, UDP",
-		"s4 = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)",
-		"s6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)",
-		"out = []",
-		`for p in [${packets.join(", ")}]:`,
-		"    try:",
-		'        (s6.sendto(bytes(p), ("::1", 0)) if p.version == 6 else s4.sendto(bytes(p), ("127.0.0.1", 0)))',
-		"        out.append(False)",
-		"    except PermissionError:",
-		"        out.append(True)",
-		"print(json.dumps(out))",
-		"",
-	].join("\n");
-}
 
-function dropsIn(kind: "iptables" | "nft", c: Case, rules: string): boolean[] {
-	const g = new NsGroup();
-	try {
-		const ns = g.add(kind === "nft" ? "u32-n" : "u32-i");
-		const up = run("ip", ["-n", ns, "link", "set", "lo", "up"]);
-		if (!up.ok) throw new Error(up.stderr);
-		const restore = c.fam === "ip6" ? "ip6tables-legacy-restore" : "iptables-legacy-restore";
-		const load = kind === "iptables" ? runIn(ns, restore, [], rules) : runIn(ns, "nft", ["-f", "-"], rules);
-		if (!load.ok) throw new Error(`loading ${kind}: ${load.stderr}`);
-		const sent = runIn(ns, PYTHON, ["-c", sendScript(c.packets)]);
-		if (!sent.ok) throw new Error(`send: ${sent.stderr}`);
-		return JSON.parse(sent.stdout.trim().split("\n").pop() ?? "[]") as boolean[];
-	} finally {
-		g.destroy();
-	}
-}
+
+const SCAPY = "IP, IPv6, IPOption_NOP, IPOption_EOL, Raw, TCP, UDP";
+const dropsIn = (side: Side, c: Case, rules: string): boolean[] => kernelDrops("u32", side, c.fam, rules, SCAPY, c.packets);
 
 describe.skipIf(!support.ok)("u32 in the kernel", () => {
 	for (const c of CASES) {
 		it(c.name, () => {
-			const save = `*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT ${c.rule}\nCOMMIT\n`;
-			const out = compile(save, { file: "t.rules", family: c.fam });
-			expect(out.ok).toBe(true);
-			expect(dropsIn("iptables", c, save)).toEqual(c.dropped);
-			expect(dropsIn("nft", c, out.output)).toEqual(c.dropped);
+			expectKernelDrops(c, "u32", SCAPY);
 		});
 	}
 	it("why the data-offset skip needs more than @ih: a truncated header with a bogus data offset", () => {

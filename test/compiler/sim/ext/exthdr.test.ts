@@ -6,10 +6,9 @@
  * MSS option, later fragments.
  */
 import { describe, expect, it } from "vitest";
-import { compile } from "../../../../compiler/index.js";
-import { verifyTexts } from "../../../../compiler/verify.js";
+import { expectExactWithMutantsCaught, nftText, verifyCase as run, type ExtCase } from "./harness.js";
 
-interface Case {
+interface Case extends ExtCase {
 	readonly name: string;
 	readonly fam: "ip" | "ip6";
 	readonly rule: string;
@@ -53,28 +52,13 @@ const CASES: readonly Case[] = [
 	{ name: "ipv6header no protocol --soft", fam: "ip6", rule: "-m ipv6header ! --header prot --soft -j DROP", mutants: [["meta l4proto 59 drop"], ["meta l4proto { 50, 51, 59 } drop"]] },
 ];
 
-function saveText(c: Case): string {
-	return `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ${c.rule}\nCOMMIT\n`;
-}
 
-function nftText(c: Case, rules: readonly string[]): string {
-	return `table ${c.fam} filter {\n\tchain INPUT {\n\t\ttype filter hook input priority 0; policy accept;\n${rules.map((r) => `\t\t${r}\n`).join("")}\t}\n}\n`;
-}
 
-function run(c: Case, nft: string) {
-	const r = verifyTexts(saveText(c), nft, { oldFile: "t.rules", newFile: "t.nft", family: c.fam, packets: 3000, conntrack: c.conntrack ?? true });
-	if (r.kind === "input-error") throw new Error(r.diagnostics.map((d) => d.message).join("; "));
-	return r.result;
-}
 
 describe("hbh / dst / mh / ipcomp / tcpmss semantics: translation equal, mutants caught", () => {
 	for (const c of CASES) {
 		it(c.name, () => {
-			const out = compile(saveText(c), { file: "t.rules", family: c.fam });
-			expect(out.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-			expect(out.ok).toBe(true);
-			expect(run(c, out.output).equal).toBe(true);
-			for (const m of c.mutants) expect(run(c, nftText(c, m)).equal, m.join(" / ")).toBe(false);
+			expectExactWithMutantsCaught(c, c.mutants);
 		});
 	}
 });
