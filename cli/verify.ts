@@ -7,6 +7,8 @@ import { differenceToJson, formatDifference } from "../compiler/sim/diff.js";
 import { verifyKernel } from "../compiler/kernel/index.js";
 import { formatKernelReport, kernelReportJson, kernelReportOk } from "../compiler/kernel/report.js";
 import { verifyTexts } from "../compiler/verify.js";
+import type { NfacctCatalogue } from "../compiler/ir/nfacct.js";
+import { nfacctCatalogue, parseNfacctList } from "../grammar/nfacct/index.js";
 import type { VerifyTextsResult } from "../compiler/verify.js";
 import { EXIT, readInput } from "./io.js";
 import { provideVerifier } from "./verifier.js";
@@ -22,6 +24,7 @@ export interface VerifyCliOpts {
 	readonly sim?: boolean;
 	readonly settle?: string;
 	readonly stats?: boolean;
+	readonly nfacct?: string;
 }
 
 export function registerVerify(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -39,6 +42,7 @@ export function registerVerify(program: Command, io: Io, setExit: (code: number)
 		.option("--kernel", "replay the packets through the real kernel: the old rules loaded with iptables-legacy-restore, the new with nft -f, each in its own network namespaces (root; default 200 packets)", false)
 		.option("--sim", "with --kernel: also report where the simulator's prediction differs from the kernel", false)
 		.option("--settle <ms>", "with --kernel: quiet time that closes a packet's observation", "5")
+		.option("--nfacct <file>", "the host's `nfacct list` output: -m nfacct of an object with a quota matches only once over it (default: objects without quotas)")
 		.addHelpText(
 			"after",
 			"\nExit codes: 0 equal; 1 differences found (with --kernel --sim also: the simulator disagrees with the kernel);\n2 input errors, constructs the simulator cannot model, or (--kernel) no root / no network namespaces.",
@@ -79,6 +83,26 @@ export function verifyAction(oldFile: string, newFile: string, opts: VerifyCliOp
 		[oldIn.name, oldIn.text],
 		[newIn.name, newIn.text],
 	]);
+	let nfacct: NfacctCatalogue | undefined;
+	if (opts.nfacct !== undefined) {
+		if (opts.kernel) {
+			io.stderr("ipt2nft: --nfacct is for the simulator; the kernel replay creates the objects without quotas\n");
+			return EXIT.input;
+		}
+		let text: string;
+		try {
+			text = readFileSync(opts.nfacct, "utf8");
+		} catch (e) {
+			io.stderr(`ipt2nft: cannot read --nfacct ${opts.nfacct}: ${(e as Error).message}\n`);
+			return EXIT.input;
+		}
+		const list = parseNfacctList(text, opts.nfacct);
+		if (list.diagnostics.some((d) => d.severity === "error")) {
+			io.stderr(formatDiagnostics(list.diagnostics, new Map([[opts.nfacct, text]])) + "\n");
+			return EXIT.input;
+		}
+		nfacct = nfacctCatalogue(list.objects);
+	}
 	if (opts.kernel) {
 		const settle = Number(opts.settle ?? "5");
 		if (!(settle > 0)) {
@@ -95,6 +119,7 @@ export function verifyAction(oldFile: string, newFile: string, opts: VerifyCliOp
 		...(host !== undefined ? { host } : {}),
 		...(opts.family ? { family: opts.family } : {}),
 		...(opts.stats ? { stats: true } : {}),
+		...(nfacct !== undefined ? { nfacct } : {}),
 	});
 	return reportVerify(res, sources, opts.json, io);
 }

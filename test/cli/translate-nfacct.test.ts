@@ -100,4 +100,17 @@ describe("translate --nfacct", () => {
 		expect(r.stderr).toBe("");
 		expect(r.code).toBe(0);
 	});
+	it("verify --nfacct: the quota is known to the simulator; without the list the objects are quota-less", () => {
+		// A conntrack rule makes the host defragment, as migration hosts do (see defrag.ts).
+		const tracked = join(dir, "tracked.v4");
+		writeFileSync(tracked, RULES.replace("-A INPUT -p tcp", "-A INPUT -m state --state ESTABLISHED -j ACCEPT\n-A INPUT -p tcp"));
+		const out = join(dir, "quota.nft");
+		expect(cli(["translate", tracked, "--nfacct", list, "-o", out]).code).toBe(0);
+		// iptables matches `http` only once over its quota; the translation's named quota says so too.
+		expect(cli(["verify", tracked, out, "--nfacct", list]).code).toBe(0);
+		// Without the list, verify takes `http` as a plain counter (always matching): a difference.
+		expect(cli(["verify", tracked, out]).code).toBe(1);
+		expect(cli(["verify", tracked, out, "--nfacct", join(dir, "missing.list")]).code).toBe(2);
+		expect(cli(["verify", tracked, out, "--nfacct", list, "--kernel"]).code).toBe(2);
+	});
 });
