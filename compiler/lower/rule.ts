@@ -17,6 +17,7 @@ import { planSkmark, stillNeeded } from "./socket.js";
 import { lowerTarget } from "./targets.js";
 import { clusterPreRules } from "./cluster.js";
 import { mhHotdropCond } from "./mh.js";
+import { isStatefulCond } from "../passes/facts.js";
 
 export interface LowerOpts {
 	readonly counters: boolean;
@@ -118,9 +119,9 @@ function hotdropGuard(ctx: RuleCtx, generic: Alts, matchAlts: readonly Alts[], c
 	if (i < 0) return [];
 	let g = generic;
 	for (const a of matchAlts.slice(0, i)) g = product(g, a);
-	// Conditions with an effect of their own (rate/quota state, set updates, named counters).
-	const effect = (c: nft.Cond): boolean => c.kind === "limit" || c.kind === "quota" || c.kind === "dynset" || c.kind === "objref" || c.kind === "side-set" || (c.kind === "rel" && isStateful(c.left));
-	if (g.some((conds) => conds.some(effect))) {
+	// Conditions whose answer is not a function of the packet alone (rate/quota state, set updates,
+	// named counters, random draws) would be evaluated twice: once in the guard, once in the rule.
+	if (g.some((conds) => conds.some(isStatefulCond))) {
 		ctx.diags.push(
 			diagnostic(
 				"inexpressible",

@@ -45,6 +45,8 @@ const CASES: readonly Case[] = [
 		nft: ['ip6 saddr 2001:db8::/32 mh nexthdr != 59 drop comment "x"', 'ip6 saddr 2001:db8::/32 mh type 5 limit rate 1/second burst 5 packets accept comment "x"'],
 	},
 	{ name: "mh after a stateful match refused", fam: "ip6", rule: "-p mh -m limit --limit 1/sec -m mh --mh-type 5 -j ACCEPT", nft: [], codes: ["inexpressible"] },
+	// The guard and the rule would each draw their own random number: not xt_mh's one draw.
+	{ name: "mh after a random match refused", fam: "ip6", rule: "-p mh -m statistic --mode random --probability 0.5 -m mh --mh-type 5 -j ACCEPT", nft: [], codes: ["inexpressible"] },
 	// upstream: `exthdr mh exists`; the kernel refuses -m mh without -p mh.
 	{ name: "txlate -m mh without -p mh", fam: "ip6", rule: "-m mh --mh-type 0:255 -j ACCEPT", nft: [], codes: ["protocol_required"] },
 	// ----- ipcomp: 16-bit CPI, transport payload (never a later fragment)
