@@ -75,8 +75,19 @@ export function kernelDrops(prefix: string, side: Side, fam: "ip" | "ip6", rules
 	}
 }
 
-/** One OUTPUT rule: iptables-legacy and ipt2nft's translation drop exactly `dropped` of `packets`. */
-export function expectKernelDrops(c: { readonly fam: "ip" | "ip6"; readonly rule: string; readonly packets: readonly string[]; readonly dropped: readonly boolean[] }, prefix: string, scapyImports: string): void {
+/** One OUTPUT rule and the crafted packets it is tried on. */
+export interface KernelDropCase {
+	readonly name: string;
+	readonly fam: "ip" | "ip6";
+	readonly rule: string;
+	/** scapy expressions of the packets, sent in order. */
+	readonly packets: readonly string[];
+	/** Which of them the kernel drops. */
+	readonly dropped: readonly boolean[];
+}
+
+/** iptables-legacy and ipt2nft's translation of the case's rule drop exactly `dropped` of `packets`. */
+export function expectKernelDrops(c: KernelDropCase, prefix: string, scapyImports: string): void {
 	const save = `*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT ${c.rule}\nCOMMIT\n`;
 	const out = compile(save, { file: "t.rules", family: c.fam });
 	expect(out.ok).toBe(true);

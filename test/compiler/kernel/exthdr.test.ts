@@ -9,20 +9,10 @@
  */
 import { describe, it } from "vitest";
 import { kernelSupport } from "../../../compiler/kernel/netns.js";
-import { expectKernelDrops } from "../../helpers/kernel-host.js";
+import { expectKernelDrops, type KernelDropCase as Case } from "../../helpers/kernel-host.js";
 
 const support = kernelSupport();
 if (!support.ok) console.warn(`exthdr kernel tests skipped: ${support.reason}`);
-
-interface Case {
-	readonly name: string;
-	readonly fam: "ip" | "ip6";
-	readonly rule: string;
-	/** scapy expressions of the packets, sent in order. */
-	readonly packets: readonly string[];
-	/** Which of them the kernel drops. */
-	readonly dropped: readonly boolean[];
-}
 
 const HBH = (n: number): string => `IPv6(dst="::1")/IPv6ExtHdrHopByHop(options=[PadN(optdata=b"\\x00"*${n})])/UDP(sport=1, dport=9)`;
 const DST = (n: number): string => `IPv6(dst="::1")/IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\\x00"*${n})])/UDP(sport=1, dport=9)`;
@@ -43,8 +33,6 @@ const CASES: readonly Case[] = [
 	{ name: "ipcomp 16-bit cpi", fam: "ip", rule: "-p ipcomp -m ipcomp --ipcompspi 18:300 -j DROP", packets: [COMP(17), COMP(18), COMP(300), COMP(301)], dropped: [false, true, true, false] },
 	{ name: "ipv6header --soft", fam: "ip6", rule: "-m ipv6header --header hop,dst --soft -j DROP", packets: [`IPv6(dst="::1")/IPv6ExtHdrHopByHop()/IPv6ExtHdrDestOpt()/UDP(sport=1, dport=9)`, HBH(4), DST(4), UDP6], dropped: [true, false, false, false] },
 ];
-
-
 
 describe.skipIf(!support.ok)("hbh / dst / mh / ipcomp / tcpmss / ipv6header in the kernel", () => {
 	for (const c of CASES) {

@@ -8,20 +8,10 @@
 import { describe, expect, it } from "vitest";
 import { compile } from "../../../compiler/index.js";
 import { kernelSupport } from "../../../compiler/kernel/netns.js";
-import { expectKernelDrops, kernelDrops, type Side } from "../../helpers/kernel-host.js";
+import { expectKernelDrops, kernelDrops, type KernelDropCase as Case, type Side } from "../../helpers/kernel-host.js";
 
 const support = kernelSupport();
 if (!support.ok) console.warn(`u32 kernel tests skipped: ${support.reason}`);
-
-interface Case {
-	readonly name: string;
-	readonly fam: "ip" | "ip6";
-	readonly rule: string;
-	/** scapy expressions of the packets, sent in order. */
-	readonly packets: readonly string[];
-	/** Which of them the kernel drops. */
-	readonly dropped: readonly boolean[];
-}
 
 const UDP = (payload: string): string => `IP(dst="127.0.0.1")/UDP(sport=1, dport=9)/Raw(${payload})`;
 const TCP4 = (sport: number, opts = false): string => `IP(dst="127.0.0.1"${opts ? ", options=[IPOption_NOP(), IPOption_NOP(), IPOption_NOP(), IPOption_EOL()]" : ""})/TCP(sport=${sport}, dport=9, flags="S")`;
@@ -53,8 +43,6 @@ const CASES: readonly Case[] = [
 	},
 	{ name: "IPv6 next header and payload length", fam: "ip6", rule: '-m u32 --u32 "6>>24=17&&4>>16=0:20" -j DROP', packets: [UDP6(12), UDP6(13), 'IPv6(dst="::1")/TCP(sport=1, dport=9)'], dropped: [true, false, false] },
 ];
-
-
 
 const SCAPY = "IP, IPv6, IPOption_NOP, IPOption_EOL, Raw, TCP, UDP";
 const dropsIn = (side: Side, c: Case, rules: string): boolean[] => kernelDrops("u32", side, c.fam, rules, SCAPY, c.packets);

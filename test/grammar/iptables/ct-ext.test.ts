@@ -1,21 +1,12 @@
 /** Parser: -m connbytes, -m connlabel, -m cluster (valid forms, the kernel's encodings, refusals with codes). */
 import { describe, expect, it } from "vitest";
 import { parseConnlabelConf } from "../../../grammar/iptables/ext/connlabel.js";
-import { errorCodes, parseRule } from "./helpers.js";
+import { errorCodes, parseRule, refused } from "./helpers.js";
 
 function match(spec: string) {
 	const r = parseRule(spec);
 	expect(errorCodes(r.diagnostics), spec).toEqual([]);
 	return r.rules[0]!.matches[0];
-}
-
-function refused(cases: readonly (readonly [string, string])[]) {
-	for (const [spec, code] of cases)
-		it(`refuses ${spec} (${code})`, () => {
-			const r = parseRule(spec);
-			expect(errorCodes(r.diagnostics)).toEqual([code]);
-			expect(r.rules).toEqual([]);
-		});
 }
 
 const MAX = (1n << 64n) - 1n;

@@ -1,5 +1,6 @@
 /** Shared helpers for the iptables grammar tests. */
 import path from "node:path";
+import { expect, it } from "vitest";
 import type { Diagnostic } from "../../../compiler/ir/diagnostics.js";
 import type { Family, Rule, Ruleset, TableName } from "../../../compiler/ir/ipt.js";
 import { parseIptables, type ParseResult } from "../../../grammar/iptables/index.js";
@@ -31,4 +32,23 @@ export function errorCodes(ds: readonly Diagnostic[]): string[] {
 
 export function codes(ds: readonly Diagnostic[]): string[] {
 	return ds.map((d) => d.code);
+}
+
+export type RuleOpts = Parameters<typeof parseRule>[1];
+
+/** The one rule `spec` parses to; it must parse without errors. */
+export function only(spec: string, opts: RuleOpts = {}): Rule {
+	const r = parseRule(spec, opts);
+	expect(errorCodes(r.diagnostics), spec).toEqual([]);
+	return r.rules[0]!;
+}
+
+/** One test per [spec, code, opts?]: exactly that error, and no rule kept. */
+export function refused(cases: readonly (readonly [string, string, RuleOpts?])[]): void {
+	for (const [spec, code, opts] of cases)
+		it(`refuses ${spec} (${code})`, () => {
+			const r = parseRule(spec, opts ?? {});
+			expect(errorCodes(r.diagnostics)).toEqual([code]);
+			expect(r.rules).toEqual([]);
+		});
 }

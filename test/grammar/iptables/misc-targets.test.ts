@@ -4,27 +4,10 @@
  * iptables-legacy-restore 1.8.9 and the kernel refuse (checked in a network namespace).
  */
 import { describe, expect, it } from "vitest";
-import { errorCodes, parseRule } from "./helpers.js";
+import { only, refused, type RuleOpts } from "./helpers.js";
 
-type Opts = Parameters<typeof parseRule>[1];
-
-function only(spec: string, opts: Opts = {}) {
-	const r = parseRule(spec, opts);
-	expect(errorCodes(r.diagnostics), spec).toEqual([]);
-	return r.rules[0]!;
-}
-
-function refused(cases: readonly (readonly [string, string, Opts?])[]) {
-	for (const [spec, code, opts] of cases)
-		it(`refuses ${spec} (${code})`, () => {
-			const r = parseRule(spec, opts ?? {});
-			expect(errorCodes(r.diagnostics)).toEqual([code]);
-			expect(r.rules).toEqual([]);
-		});
-}
-
-const mangle: Opts = { table: "mangle", chain: "PREROUTING" };
-const mangle6: Opts = { table: "mangle", chain: "PREROUTING", family: "ip6" };
+const mangle: RuleOpts = { table: "mangle", chain: "PREROUTING" };
+const mangle6: RuleOpts = { table: "mangle", chain: "PREROUTING", family: "ip6" };
 
 describe("TEE", () => {
 	it("gateway, any table", () => {
@@ -165,7 +148,7 @@ describe("numbers iptables reads with strtoul base 0", () => {
 });
 
 describe("every option libxtables reads as XTTYPE_UINT* takes hex and octal (iptables-legacy-restore 1.8.9 does)", () => {
-	const cases: readonly (readonly [string, Opts, object])[] = [
+	const cases: readonly (readonly [string, RuleOpts, object])[] = [
 		["-p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 0x100", { table: "mangle", chain: "FORWARD" }, { target: { kind: "tcpmss", mss: 256 } }],
 		["-j NFQUEUE --queue-num 0x10", {}, { target: { kind: "nfqueue", num: 16 } }],
 		["-j NFQUEUE --queue-balance 0x2:0x4", {}, { target: { kind: "nfqueue", num: 2, balanceTo: 4 } }],

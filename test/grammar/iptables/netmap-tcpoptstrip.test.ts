@@ -1,26 +1,9 @@
 /** Parser: NETMAP, TCPOPTSTRIP, HMARK, SECMARK, CONNSECMARK (valid forms and refusals). */
 import { describe, expect, it } from "vitest";
-import { errorCodes, parseRule } from "./helpers.js";
+import { only, refused, type RuleOpts } from "./helpers.js";
 
-type Opts = Parameters<typeof parseRule>[1];
-
-function only(spec: string, opts: Opts = {}) {
-	const r = parseRule(spec, opts);
-	expect(errorCodes(r.diagnostics), spec).toEqual([]);
-	return r.rules[0]!;
-}
-
-function refused(cases: readonly (readonly [string, string, Opts?])[]) {
-	for (const [spec, code, opts] of cases)
-		it(`refuses ${spec} (${code})`, () => {
-			const r = parseRule(spec, opts ?? {});
-			expect(errorCodes(r.diagnostics)).toEqual([code]);
-			expect(r.rules).toEqual([]);
-		});
-}
-
-const nat = (chain: string, family: "ip" | "ip6" = "ip"): Opts => ({ table: "nat", chain, family });
-const mangle: Opts = { table: "mangle", chain: "FORWARD" };
+const nat = (chain: string, family: "ip" | "ip6" = "ip"): RuleOpts => ({ table: "nat", chain, family });
+const mangle: RuleOpts = { table: "mangle", chain: "FORWARD" };
 
 describe("NETMAP", () => {
 	it("keeps the prefix and clears host bits of --to", () => {
@@ -83,7 +66,7 @@ describe("HMARK", () => {
 });
 
 describe("SECMARK / CONNSECMARK", () => {
-	const security: Opts = { table: "security", chain: "INPUT" };
+	const security: RuleOpts = { table: "security", chain: "INPUT" };
 	it("SECMARK --selctx", () => {
 		expect(only("-j SECMARK --selctx system_u:object_r:firewalld_exec_t:s0", security).target).toEqual({ kind: "secmark", selctx: "system_u:object_r:firewalld_exec_t:s0" });
 	});

@@ -1,12 +1,6 @@
 /** Parser: recent, connlimit, hashlimit, quota, set, SET, SYNPROXY (valid forms and refusals). */
 import { describe, expect, it } from "vitest";
-import { errorCodes, parseRule } from "./helpers.js";
-
-function only(spec: string, opts: Parameters<typeof parseRule>[1] = {}) {
-	const r = parseRule(spec, opts);
-	expect(errorCodes(r.diagnostics), spec).toEqual([]);
-	return r.rules[0]!;
-}
+import { errorCodes, only, parseRule } from "./helpers.js";
 
 describe("recent", () => {
 	it("defaults: name DEFAULT, source side, no mask", () => {

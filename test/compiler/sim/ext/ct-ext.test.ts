@@ -20,7 +20,6 @@ interface Case extends ExtCase {
 	readonly mutant: readonly string[];
 }
 
-
 const CASES: readonly Case[] = [
 	{ name: "connbytes packets original ge", fam: "ip", table: "filter", chain: "INPUT", rule: "-m connbytes --connbytes 200 --connbytes-dir original --connbytes-mode packets -j DROP", mutant: ["ct original packets >= 201 drop"] },
 	{ name: "connbytes first packets (flows count their own)", fam: "ip", table: "filter", chain: "FORWARD", rule: "-m connbytes --connbytes 0:1 --connbytes-dir both --connbytes-mode packets -j DROP", mutant: ["ct packets 0-2 drop"] },
@@ -42,9 +41,6 @@ const CASES: readonly Case[] = [
 	{ name: "cluster inverted", fam: "ip", table: "mangle", chain: "PREROUTING", rule: "-m cluster ! --cluster-local-node 3 --cluster-total-nodes 4 --cluster-hash-seed 7 -j DROP", mutant: ["meta pkttype multicast ip daddr != 224.0.0.0/4 meta pkttype set host", "jhash ct original ip saddr mod 4 seed 0x00000007 != 3 drop"] },
 	{ name: "cluster pkttype rewrite whatever the hash", fam: "ip", table: "mangle", chain: "PREROUTING", rule: "-m cluster --cluster-total-nodes 4 --cluster-local-node 2 --cluster-hash-seed 1 -j MARK --set-mark 1", mutant: ["jhash ct original ip saddr mod 4 seed 0x00000001 1 meta pkttype set host meta mark set 0x00000001"] },
 ];
-
-
-
 
 describe("conntrack extensions: translation equal, one-value mutant caught", () => {
 	for (const c of CASES) {

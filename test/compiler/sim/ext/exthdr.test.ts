@@ -52,9 +52,6 @@ const CASES: readonly Case[] = [
 	{ name: "ipv6header no protocol --soft", fam: "ip6", rule: "-m ipv6header ! --header prot --soft -j DROP", mutants: [["meta l4proto 59 drop"], ["meta l4proto { 50, 51, 59 } drop"]] },
 ];
 
-
-
-
 describe("hbh / dst / mh / ipcomp / tcpmss semantics: translation equal, mutants caught", () => {
 	for (const c of CASES) {
 		it(c.name, () => {

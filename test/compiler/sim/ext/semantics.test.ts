@@ -20,7 +20,6 @@ interface Case extends ExtCase {
 	readonly conntrack?: boolean;
 }
 
-
 const CASES: readonly Case[] = [
 	{ name: "esp spi range", fam: "ip", table: "filter", chain: "INPUT", rule: "-p esp -m esp --espspi 500:600 -j DROP", mutant: "ip protocol esp esp spi 500-599 drop" },
 	{ name: "ah spi negated", fam: "ip", table: "filter", chain: "INPUT", rule: "-p ah -m ah ! --ahspi 50 -j DROP", mutant: "ip protocol ah ah spi != 51 drop" },
@@ -44,9 +43,6 @@ const CASES: readonly Case[] = [
 	{ name: "policy in", fam: "ip", table: "filter", chain: "INPUT", rule: "-m policy --pol ipsec --dir in -j DROP", mutant: "meta secpath missing drop" },
 	{ name: "policy out", fam: "ip", table: "filter", chain: "OUTPUT", rule: "-m policy --pol none --dir out -j DROP", mutant: "rt ipsec exists drop" },
 ];
-
-
-
 
 describe("extension semantics: translation equal, off-by-one caught", () => {
 	for (const c of CASES) {

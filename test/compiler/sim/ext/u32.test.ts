@@ -109,10 +109,6 @@ const CASES: readonly Case[] = [
 	{ name: "IPv6 payload word", fam: "ip6", rule: '-m u32 --u32 "60=0x47455420" -j DROP', mutant: "@nh,480,32 1195725857 drop" },
 ];
 
-
-
-
-
 describe("u32: translation equal, one-value mutant caught", () => {
 	for (const c of CASES) {
 		it(c.name, () => {
